@@ -1,0 +1,1 @@
+"""Getting data in: embedded CBS boundaries, the PDOK refresh and the curated registry."""

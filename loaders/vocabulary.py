@@ -1,0 +1,73 @@
+"""Controlled vocabularies of the registry, with the Dutch labels the app shows.
+
+Identifiers are stable slugs (they appear in registry files, URLs and exports); labels may
+be reworded without touching data. Order is the order the app lists them in.
+"""
+
+from __future__ import annotations
+
+KINDS: dict[str, str] = {
+    "wmo-werkplaats": "Wmo-werkplaats",
+    "werkplaats-sociaal-domein": "Werkplaats Sociaal Domein",
+    "kenniswerkplaats-jeugd": "Kenniswerkplaats / academische werkplaats jeugd",
+    "academische-werkplaats-publieke-gezondheid": "Academische werkplaats publieke gezondheid",
+    "kenniswerkplaats-onbegrepen-gedrag": "Kenniswerkplaats onbegrepen gedrag",
+    "regionaal-kennisnetwerk": "Regionaal kennisnetwerk of planbureau",
+    "landelijk-kennisinstituut": "Landelijk kennisinstituut",
+    "landelijk-netwerk": "Landelijk netwerk",
+    "landelijk-programma": "Landelijk programma",
+    "landelijk-financier": "Landelijke financier",
+}
+
+THEMES: dict[str, str] = {
+    "jeugd": "Jeugd en gezin",
+    "wmo": "Wmo / maatschappelijke ondersteuning",
+    "participatie-werk-inkomen": "Participatie, werk en inkomen",
+    "armoede-schulden": "Armoede en schulden",
+    "publieke-gezondheid": "Publieke gezondheid en preventie",
+    "zorg-en-veiligheid": "Zorg en veiligheid",
+    "onbegrepen-gedrag": "Onbegrepen gedrag en psychische kwetsbaarheid",
+    "wonen-leefbaarheid": "Wonen, wijk en leefbaarheid",
+    "sociale-basis": "Sociale basis, informele zorg en eenzaamheid",
+    "ouderen": "Ouderen en langer thuis",
+    "inclusie": "Inclusie, diversiteit en integratie",
+    "onderwijs": "Onderwijs en zorg",
+    "professionalisering": "Professionalisering en praktijkgericht onderzoek",
+    "data-monitoring": "Data, monitoring en kennisdeling",
+    "demografie-krimp": "Demografische transitie en krimp",
+    "sociaal-domein-breed": "Sociaal domein breed",
+}
+
+STATUSES: dict[str, str] = {
+    "active": "Actief",
+    "in-formation": "In oprichting",
+    "succeeded": "Opgevolgd",
+    "ended": "Beëindigd",
+    "unknown": "Onbekend",
+}
+
+# What the status filter in the app groups together.
+STATUS_GROUPS: dict[str, tuple[str, ...]] = {
+    "actief": ("active", "in-formation"),
+    "beeindigd": ("ended", "succeeded"),
+    "onbekend": ("unknown",),
+    "alle": tuple(STATUSES),
+}
+STATUS_GROUP_LABELS: dict[str, str] = {
+    "alle": "Alle",
+    "actief": "Actief",
+    "beeindigd": "Beëindigd of opgevolgd",
+    "onbekend": "Status onbekend",
+}
+
+CONFIDENCE: dict[str, str] = {
+    "high": "Hoog",
+    "medium": "Middel",
+    "low": "Laag",
+}
+
+COVERAGE_BASIS: dict[str, str] = {
+    "stated": "Werkgebied genoemd in de bron",
+    "derived": "Werkgebied afgeleid uit een regionaam",
+    "national": "Landelijk",
+}
