@@ -132,12 +132,19 @@ def derive_membership(
     """Assign each gemeente to the region of each type it overlaps most (in RD).
 
     ``region_layers`` maps a region type to a GeoDataFrame with code, name, geometry in RD.
-    Raises SnapshotError when a gemeente overlaps no region of a type.
+    The result has the gemeente columns plus ``<type>_code``/``<type>_name`` for each type
+    given (all of MEMBERSHIP_COLUMNS when all types are given), so a partial refresh can
+    derive only the types it fetched. Raises SnapshotError when a gemeente overlaps no
+    region of a type, or for an unknown type.
     """
+    unknown = sorted(set(region_layers) - set(REGION_TYPES))
+    if unknown:
+        raise SnapshotError(f"derive_membership: unknown region type {unknown[0]!r}")
+    region_types = [t for t in REGION_TYPES if t in region_layers]
     table = gemeenten_rd[["code", "name"]].rename(
         columns={"code": "gemeente_code", "name": "gemeente_name"}
     )
-    for region_type in REGION_TYPES:
+    for region_type in region_types:
         layer = region_layers[region_type]
         pieces = gpd.overlay(
             gemeenten_rd[["code", "geometry"]].rename(columns={"code": "gemeente_code"}),
@@ -158,7 +165,10 @@ def derive_membership(
             )
         table[f"{region_type}_code"] = table["gemeente_code"].map(best["code"])
         table[f"{region_type}_name"] = table["gemeente_code"].map(best["name"])
-    return table[MEMBERSHIP_COLUMNS].reset_index(drop=True)
+    columns = ["gemeente_code", "gemeente_name"] + [
+        f"{t}_{part}" for t in region_types for part in ("code", "name")
+    ]
+    return table[columns].reset_index(drop=True)
 
 
 def build_snapshot(
