@@ -1,0 +1,653 @@
+"""The registry of knowledge networks: YAML files -> validated, resolved :class:`Network` records.
+
+One file per network in ``geodata/registry/`` (schema: ``geodata/registry/README.md``).
+Every entry is checked three ways: the YAML itself (:mod:`loaders.yaml_source`), the fields
+(a pydantic model with the controlled vocabularies), and the facts against the geodata and
+the rest of the registry (gemeente and region names, years, dates, ids). An entry with an
+error is left out and reported, never crashing the load; warnings keep the entry.
+
+>>> result = load_registry(cbs.load())
+>>> result.networks          # GeoDataFrame, see loaders.footprints.networks_frame
+>>> result.problems          # [Problem(path, line, field, message, severity)]
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+import geopandas as gpd
+import shapely
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    TypeAdapter,
+    ValidationError,
+)
+from pydantic_core import PydanticCustomError
+
+from loaders.cbs import GEODATA, CbsData
+from loaders.footprints import Network, networks_frame
+from loaders.names import NATIONAL, ResolutionError, normalize, resolver_for
+from loaders.snapshot import NL_BOUNDS_WGS84
+from loaders.vocabulary import CONFIDENCE, COVERAGE_BASIS, KINDS, STATUSES, THEMES
+from loaders.yaml_source import MAX_BYTES, Location, Problem, YamlDocument, decode, field_name, parse
+
+__all__ = [
+    "FIELD_ORDER",
+    "REGISTRY_DIR",
+    "Problem",
+    "RegistryEntry",
+    "RegistryResult",
+    "load_registry",
+    "to_yaml",
+    "validate_text",
+]
+
+REGISTRY_DIR = GEODATA / "registry"
+FORM_PATH = "<formulier>"
+
+# Field order of geodata/registry/README.md; to_yaml writes entries in this order.
+FIELD_ORDER: tuple[str, ...] = (
+    "id", "name", "kind", "themes", "topics", "hosts", "partners", "website",
+    "start_year", "end_year", "status", "status_as_of", "predecessors", "successors",
+    "gemeenten", "regions", "coverage_basis", "coverage_note", "host_gemeente",
+    "host_coordinates", "host_basis", "confidence", "last_verified", "funding", "sources", "notes",
+)
+SOURCE_FIELDS: tuple[str, ...] = ("url", "about")
+
+STALE_AFTER_DAYS = 730  # warn when an entry was not checked against its sources for two years
+STATUS_STALE_YEARS = 5  # warn when 'active' rests on a source older than this
+HOST_TOLERANCE_DEG = 0.02  # about 2 km: host coordinates this close to a gemeente are fine
+
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+# -- field validators -------------------------------------------------------------------
+
+
+def _fail(message: str) -> PydanticCustomError:
+    # The message goes in the context, so braces in user text are never treated as a template.
+    return PydanticCustomError("registry", "{message}", {"message": message})
+
+
+def _suggest(value: str, choices: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _vocabulary(label: str, vocabulary: dict[str, str]):
+    allowed = tuple(vocabulary)
+
+    def check(value: str) -> str:
+        if value not in vocabulary:
+            hint = _suggest(value, allowed) or f" (allowed: {', '.join(allowed)})"
+            raise _fail(f"unknown {label} '{value}'{hint}")
+        return value
+
+    return check
+
+
+def _slug(value: str) -> str:
+    if not SLUG.fullmatch(value):
+        raise _fail(f"'{value}' is not a slug (lower-case letters, digits and single hyphens, e.g. 'wsd-friesland')")
+    return value
+
+
+def _http_url(value: str) -> str:
+    """Only absolute http(s) URLs: they end up as links in the app and in exports."""
+    if value != value.strip() or any(ch.isspace() for ch in value):
+        raise _fail(f"URL '{value}' contains spaces")
+    parts = urlsplit(value)
+    scheme = parts.scheme.lower()
+    if not scheme:
+        raise _fail(f"'{value}' is not an absolute URL; write it with https://")
+    if scheme not in ("http", "https"):
+        raise _fail(f"URL scheme '{scheme}:' not allowed in '{value}'; only http and https")
+    if not parts.hostname or "." not in parts.hostname:
+        raise _fail(f"URL '{value}' has no host name")
+    return value
+
+
+def _none_as_empty(value: Any) -> Any:
+    """``null`` in a list field means "not found in the sources", like ``[]``."""
+    return [] if value is None else value
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise _fail("empty text")
+    return value.strip()
+
+
+Text = Annotated[str, AfterValidator(_text)]
+Slug = Annotated[str, AfterValidator(_slug)]
+Url = Annotated[str, AfterValidator(_http_url)]
+Year = Annotated[int, Strict(), Field(ge=1900, le=2100)]
+TextList = Annotated[list[Text], BeforeValidator(_none_as_empty)]
+SlugList = Annotated[list[Slug], BeforeValidator(_none_as_empty)]
+Kind = Annotated[str, AfterValidator(_vocabulary("kind", KINDS))]
+Theme = Annotated[str, AfterValidator(_vocabulary("theme", THEMES))]
+Status = Annotated[str, AfterValidator(_vocabulary("status", STATUSES))]
+Confidence = Annotated[str, AfterValidator(_vocabulary("confidence", CONFIDENCE))]
+CoverageBasis = Annotated[str, AfterValidator(_vocabulary("coverage_basis", COVERAGE_BASIS))]
+
+
+def _source_shorthand(value: Any) -> Any:
+    """A plain URL string is short for ``{url: ...}``."""
+    return {"url": value} if isinstance(value, str) else value
+
+
+class Source(BaseModel):
+    """One public source of an entry; ``about`` names the fields it supports (or says so in words)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: Url
+    about: Annotated[list[Text], BeforeValidator(_none_as_empty)] | Text | None = None
+
+
+class RegistryEntry(BaseModel):
+    """The fields of one registry file, typed and checked against the vocabularies."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: Slug
+    name: Text
+    kind: Kind
+    themes: Annotated[list[Theme], BeforeValidator(_none_as_empty), Field(min_length=1)]
+    topics: SlugList = []
+    hosts: TextList = []
+    partners: TextList = []
+    website: Url | None = None
+    start_year: Year | None = None
+    end_year: Year | None = None
+    status: Status
+    status_as_of: Year | None = None
+    predecessors: SlugList = []
+    successors: SlugList = []
+    gemeenten: TextList = []
+    regions: TextList = []
+    coverage_basis: CoverageBasis
+    coverage_note: Text | None = None
+    host_gemeente: Text | None = None
+    host_coordinates: tuple[float, float] | None = None
+    host_basis: Text | None = None
+    confidence: Confidence
+    last_verified: date
+    funding: TextList = []
+    sources: Annotated[
+        list[Annotated[Source, BeforeValidator(_source_shorthand)]],
+        BeforeValidator(_none_as_empty),
+        Field(min_length=1),
+    ]
+    notes: Text | None = None
+
+
+# -- problems from pydantic -------------------------------------------------------------
+
+
+def _pydantic_problems(error: ValidationError, doc: YamlDocument, path: str) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        loc: Location = tuple(item["loc"])
+        kind = item["type"]
+        line = doc.line_of(loc)
+        if kind == "extra_forbidden":
+            key = str(loc[-1])
+            known = SOURCE_FIELDS if len(loc) > 1 else FIELD_ORDER
+            hint = _suggest(key, known) or " (the fields are listed in geodata/registry/README.md)"
+            message = f"unknown field '{key}'{hint}"
+        elif kind == "missing":
+            line = doc.line_of(loc[:-1])
+            message = "required field is missing"
+            if loc == ("sources",):
+                message += "; at least one source (url) is required"
+        elif kind == "too_short" and loc == ("themes",):
+            message = "at least one theme is required"
+        elif kind == "too_short" and loc == ("sources",):
+            message = "at least one source is required"
+        elif kind == "registry":
+            message = str(item["ctx"]["message"])
+        else:
+            message = item["msg"]
+            value = item.get("input")
+            if isinstance(value, (str, int, float, bool, date)) or value is None:
+                message += f" (got {value!r})"
+        problems.append(Problem(path, line, field_name(loc), message))
+    return problems
+
+
+# -- checks against the geodata and the rest of the registry ----------------------------
+
+
+@dataclass
+class _Coverage:
+    codes: set[str] = field(default_factory=set)
+    regions: list[str] = field(default_factory=list)
+    national: bool = False
+    host_code: str | None = None
+
+
+class _Checker:
+    """Collects the problems of one document, each at the line of the field it concerns."""
+
+    def __init__(self, doc: YamlDocument, path: str) -> None:
+        self.doc = doc
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def error(self, loc: Location, message: str) -> None:
+        self.problems.append(Problem(self.path, self.doc.line_of(loc), field_name(loc), message))
+
+    def warn(self, loc: Location, message: str) -> None:
+        self.problems.append(Problem(self.path, self.doc.line_of(loc), field_name(loc), message, "warning"))
+
+
+def _string_list(data: dict[str, Any], key: str) -> list[str]:
+    value = data.get(key)
+    if not isinstance(value, list):
+        return []
+    return [item for item in value if isinstance(item, str)]
+
+
+def _resolve_coverage(check: _Checker, cbs: CbsData) -> _Coverage:
+    """Resolve gemeenten, regions and host_gemeente (straight from the data, so these are
+    reported even when another field failed the schema)."""
+    resolver = resolver_for(cbs)
+    data = check.doc.data
+    coverage = _Coverage()
+    first_seen: dict[str, int] = {}
+    for index, text in enumerate(data.get("gemeenten") or []):
+        if not isinstance(text, str):
+            continue  # the schema reports the type
+        try:
+            resolved = resolver.gemeente(text)
+        except ResolutionError as exc:
+            check.error(("gemeenten", index), exc.message)
+            continue
+        for warning in resolved.warnings:
+            check.warn(("gemeenten", index), warning)
+        for code in resolved.codes:
+            if code in first_seen and len(resolved.codes) == 1:
+                check.warn(("gemeenten", index),
+                           f"'{text}' is {resolver.gemeente_name(code)} ({code}), already listed as item {first_seen[code] + 1}")
+            first_seen.setdefault(code, index)
+        coverage.codes.update(resolved.codes)
+    regions = data.get("regions") or []
+    for index, text in enumerate(regions):
+        if not isinstance(text, str):
+            continue
+        try:
+            resolved = resolver.region(text)
+        except ResolutionError as exc:
+            check.error(("regions", index), exc.message)
+            continue
+        if resolved.national:
+            if len(regions) > 1:
+                check.error(("regions", index), f"'{NATIONAL}' must be the only region (it means the whole country)")
+            coverage.national = True
+            continue
+        coverage.regions.append(resolved.label)
+        coverage.codes.update(resolved.codes)
+    host = data.get("host_gemeente")
+    if isinstance(host, str) and host.strip():
+        try:
+            resolved = resolver.gemeente(host)
+        except ResolutionError as exc:
+            check.error(("host_gemeente",), exc.message)
+        else:
+            if len(resolved.codes) > 1:
+                check.error(("host_gemeente",), resolved.warnings[0] + "; name the one current gemeente of the host")
+            else:
+                for warning in resolved.warnings:
+                    check.warn(("host_gemeente",), warning)
+                coverage.host_code = resolved.codes[0]
+    return coverage
+
+
+def _check_entry(
+    check: _Checker,
+    entry: RegistryEntry,
+    coverage: _Coverage,
+    cbs: CbsData,
+    known_ids: set[str] | None,
+    expected_id: str | None,
+    today: date,
+) -> None:
+    """Facts the schema cannot see: file name, years, dates, coverage rules, ids, coordinates."""
+    # ``entry`` may be partial (fields that failed the schema are None): check what is there.
+    if expected_id is not None and entry.id is not None and entry.id != expected_id:
+        check.error(("id",), f"id '{entry.id}' must equal the file name '{expected_id}' "
+                             f"(rename the file to {entry.id}.yaml or change the id)")
+    if entry.start_year is not None and entry.end_year is not None and entry.end_year < entry.start_year:
+        check.error(("end_year",), f"end_year {entry.end_year} is before start_year {entry.start_year}")
+    if entry.status_as_of is not None and entry.status_as_of > today.year:
+        check.error(("status_as_of",), f"status_as_of {entry.status_as_of} is in the future")
+    if entry.status == "active":
+        if entry.status_as_of is not None and today.year - entry.status_as_of > STATUS_STALE_YEARS:
+            check.warn(("status_as_of",), f"status 'active' rests on a source from {entry.status_as_of}, "
+                                          f"over {STATUS_STALE_YEARS} years ago; is it still active?")
+        if entry.end_year is not None and entry.end_year < today.year:
+            check.warn(("end_year",), f"end_year {entry.end_year} has passed but status is 'active'")
+
+    if entry.last_verified is None:
+        pass
+    elif entry.last_verified > today:
+        check.error(("last_verified",), f"last_verified {entry.last_verified.isoformat()} is in the future "
+                                        f"(today is {today.isoformat()})")
+    else:
+        age = (today - entry.last_verified).days
+        if age > STALE_AFTER_DAYS:
+            check.warn(("last_verified",), f"not verified for {age} days (since {entry.last_verified.isoformat()}); "
+                                           "check the entry against its sources")
+
+    national_ref = [normalize(r) for r in entry.regions] == [NATIONAL]
+    if entry.coverage_basis == "national" and not national_ref:
+        check.error(("coverage_basis",), f"coverage_basis 'national' needs regions: [{NATIONAL}]")
+    if national_ref and entry.coverage_basis != "national":
+        check.error(("coverage_basis",), f"regions: [{NATIONAL}] needs coverage_basis: national")
+    if national_ref and entry.gemeenten:
+        check.error(("gemeenten",), f"a national network (regions: [{NATIONAL}]) lists no gemeenten")
+    if entry.coverage_basis == "derived" and not entry.coverage_note:
+        check.error(("coverage_basis",), "coverage_basis 'derived' needs a coverage_note saying how the "
+                                         "region name was mapped to CBS regions or gemeenten")
+    if not entry.gemeenten and not entry.regions:
+        check.error(("gemeenten",) if "gemeenten" in check.doc.data else ("regions",),
+                    f"give gemeenten or regions (regions: [{NATIONAL}] for a national network)")
+
+    for key in ("predecessors", "successors"):
+        for index, other in enumerate(getattr(entry, key)):
+            if other == entry.id:
+                check.error((key, index), f"'{other}' is this entry itself")
+            elif known_ids is not None and other not in known_ids:
+                hint = _suggest(other, sorted(known_ids)) or " (no registry file has this id)"
+                check.error((key, index), f"unknown registry id '{other}'{hint}")
+
+    if entry.host_coordinates is not None:
+        _check_coordinates(check, entry.host_coordinates, cbs)
+
+
+def _check_coordinates(check: _Checker, coordinates: tuple[float, float], cbs: CbsData) -> None:
+    lon, lat = coordinates
+    min_lon, min_lat, max_lon, max_lat = NL_BOUNDS_WGS84
+    if not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
+        swapped = min_lon <= lat <= max_lon and min_lat <= lon <= max_lat
+        hint = "; did you swap them? write [lon, lat]" if swapped else ""
+        check.error(("host_coordinates",), f"[{lon}, {lat}] is outside the Netherlands (expected [lon, lat] with "
+                                           f"lon {min_lon}–{max_lon} and lat {min_lat}–{max_lat}){hint}")
+        return
+    point = shapely.Point(lon, lat)
+    near = cbs.gemeenten.sindex.query(point, predicate="dwithin", distance=HOST_TOLERANCE_DEG)
+    if len(near) == 0:
+        check.warn(("host_coordinates",), f"[{lon}, {lat}] is not in any gemeente (in the sea or abroad?)")
+
+
+def _network(entry: RegistryEntry, coverage: _Coverage, problems: list[Problem], source_file: str) -> Network:
+    return Network(
+        id=entry.id,
+        name=entry.name,
+        kind=entry.kind,
+        themes=tuple(entry.themes),
+        status=entry.status,
+        sources=tuple(source.url for source in entry.sources),
+        member_codes=() if coverage.national else tuple(sorted(coverage.codes)),
+        national=coverage.national,
+        regions=tuple(coverage.regions),
+        coverage_basis=entry.coverage_basis,
+        coverage_note=entry.coverage_note or "",
+        topics=tuple(entry.topics),
+        hosts=tuple(entry.hosts),
+        partners=tuple(entry.partners),
+        website=entry.website,
+        start_year=entry.start_year,
+        end_year=entry.end_year,
+        status_as_of=entry.status_as_of,
+        confidence=entry.confidence,
+        last_verified=entry.last_verified.isoformat(),
+        host_gemeente=coverage.host_code,
+        host_lon=entry.host_coordinates[0] if entry.host_coordinates else None,
+        host_lat=entry.host_coordinates[1] if entry.host_coordinates else None,
+        host_basis=entry.host_basis or "",
+        predecessors=tuple(entry.predecessors),
+        successors=tuple(entry.successors),
+        funding=tuple(entry.funding),
+        notes=entry.notes or "",
+        source_file=source_file,
+        warnings=tuple(f"{p.field}: {p.message}" for p in problems if not p.is_error),
+    )
+
+
+def check_document(
+    doc: YamlDocument,
+    cbs: CbsData,
+    known_ids: set[str] | None,
+    path: str,
+    expected_id: str | None = None,
+    today: date | None = None,
+) -> tuple[Network | None, list[Problem]]:
+    """Validate one parsed document; the Network (None if there is any error) and all problems."""
+    today = today or date.today()
+    check = _Checker(doc, path)
+    try:
+        entry = RegistryEntry.model_validate(doc.data)
+        valid = True
+    except ValidationError as exc:
+        check.problems.extend(_pydantic_problems(exc, doc, path))
+        entry = _partial_entry(doc.data, {str(e["loc"][0]) for e in exc.errors() if e["loc"]})
+        valid = False
+    coverage = _resolve_coverage(check, cbs)
+    _check_entry(check, entry, coverage, cbs, known_ids, expected_id, today)
+    problems = sorted(check.problems, key=lambda p: (p.line, p.severity != "error"))
+    if not valid or any(p.is_error for p in problems):
+        return None, problems
+    return _network(entry, coverage, problems, Path(path).name), problems
+
+
+def _field_adapter(info: Any) -> TypeAdapter:
+    if not info.metadata:
+        return TypeAdapter(info.annotation)
+    return TypeAdapter(Annotated[(info.annotation, *info.metadata)])  # type: ignore[misc]
+
+
+_FIELD_ADAPTERS: dict[str, TypeAdapter] = {
+    name: _field_adapter(info) for name, info in RegistryEntry.model_fields.items()
+}
+
+
+def _partial_entry(data: dict[str, Any], failed: set[str]) -> RegistryEntry:
+    """The fields that did validate (the rest None or empty), so the fact checks can still
+    report everything in one run instead of one problem at a time."""
+    values: dict[str, Any] = {}
+    for name, info in RegistryEntry.model_fields.items():
+        values[name] = None if info.is_required() else info.get_default(call_default_factory=True)
+        if name in data and name not in failed:
+            try:
+                values[name] = _FIELD_ADAPTERS[name].validate_python(data[name])
+            except ValidationError:
+                pass
+    return RegistryEntry.model_construct(**values)
+
+
+def validate_text(
+    text: str,
+    cbs: CbsData,
+    known_ids: set[str] | None,
+    path: str = FORM_PATH,
+    today: date | None = None,
+) -> tuple[Network | None, list[Problem]]:
+    """Validate one entry given as YAML text (the "Wijziging voorstellen" form).
+
+    The messages are those of ``python -m loaders check``. The id must match the file name
+    only when ``path`` names a ``.yaml`` file. ``known_ids`` are the ids predecessors and
+    successors may refer to (None: not checked).
+    """
+    doc, problems = parse(text, path)
+    if doc is None:
+        return None, problems
+    expected = Path(path).stem if path.endswith(".yaml") else None
+    return check_document(doc, cbs, known_ids, path, expected_id=expected, today=today)
+
+
+# -- the whole registry -----------------------------------------------------------------
+
+
+@dataclass
+class RegistryResult:
+    """A loaded registry: the networks that passed, and what was found on the way."""
+
+    networks: gpd.GeoDataFrame
+    problems: list[Problem]
+    skipped: list[tuple[str, str]]  # (file name, first error)
+    n_files: int
+    newest_verified: date | None
+    oldest_verified: date | None
+    # last_verified of every entry that has a valid one, loaded or skipped (for --stale).
+    verified: dict[str, date] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+def _display_path(path: Path) -> str:
+    """Paths relative to the working directory when possible (shorter and clickable in editors)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_registry(cbs: CbsData, folder: Path = REGISTRY_DIR, today: date | None = None) -> RegistryResult:
+    """Load every ``*.yaml`` in ``folder``; entries with errors are skipped and reported."""
+    folder = Path(folder)
+    today = today or date.today()
+    files = sorted(folder.glob("*.yaml"))
+    problems: list[Problem] = []
+    for stray in sorted(folder.glob("*.yml")):
+        problems.append(Problem(_display_path(stray), 1, "file", "ignored: registry files end in .yaml", "warning"))
+
+    parsed: list[tuple[Path, str, YamlDocument]] = []
+    skipped: list[tuple[str, str]] = []
+    for file in files:
+        shown = _display_path(file)
+        file_problems = _read_file(file, shown, parsed)
+        if file_problems:
+            problems.extend(file_problems)
+            skipped.append((file.name, _first_error(file_problems)))
+
+    first_file: dict[str, str] = {}
+    duplicates: set[int] = set()
+    for position, (file, shown, doc) in enumerate(parsed):
+        entry_id = doc.data.get("id")
+        if not isinstance(entry_id, str):
+            continue
+        if entry_id in first_file:
+            problems.append(Problem(shown, doc.line_of(("id",)), "id",
+                                    f"duplicate id '{entry_id}' (also in {first_file[entry_id]})"))
+            duplicates.add(position)
+        else:
+            first_file[entry_id] = file.name
+    known_ids = set(first_file)
+
+    networks: list[Network] = []
+    verified_by_id: dict[str, date] = {}
+    for position, (file, shown, doc) in enumerate(parsed):
+        stamp = _as_date(doc.data.get("last_verified"))
+        if stamp is not None:
+            verified_by_id[str(doc.data.get("id") or file.stem)] = stamp
+        network, entry_problems = check_document(doc, cbs, known_ids, shown, expected_id=file.stem, today=today)
+        problems.extend(entry_problems)
+        if position in duplicates:
+            skipped.append((file.name, f"id: duplicate id '{doc.data.get('id')}'"))
+        elif network is None:
+            skipped.append((file.name, _first_error(entry_problems)))
+        else:
+            networks.append(network)
+
+    networks.sort(key=lambda n: (n.name.casefold(), n.id))
+    verified = [date.fromisoformat(n.last_verified) for n in networks if n.last_verified]
+    problems.sort(key=lambda p: (p.path, p.line, p.severity != "error"))
+    return RegistryResult(
+        networks=networks_frame(cbs, networks),
+        problems=problems,
+        skipped=skipped,
+        n_files=len(files),
+        newest_verified=max(verified, default=None),
+        oldest_verified=min(verified, default=None),
+        verified=verified_by_id,
+    )
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _read_file(file: Path, shown: str, parsed: list[tuple[Path, str, YamlDocument]]) -> list[Problem]:
+    """Size, encoding and YAML checks of one file; a good document is appended to ``parsed``."""
+    try:
+        size = file.stat().st_size
+        if size > MAX_BYTES:  # refuse before reading it
+            return [Problem(shown, 1, "file", f"file is {size:,} bytes, over the limit of {MAX_BYTES:,} bytes")]
+        raw = file.read_bytes()
+    except OSError as exc:
+        return [Problem(shown, 1, "file", f"cannot read file: {exc.strerror or exc}")]
+    text, problems = decode(raw, shown)
+    if text is None:
+        return problems
+    doc, problems = parse(text, shown)
+    if doc is not None:
+        parsed.append((file, shown, doc))
+    return problems
+
+
+def _first_error(problems: list[Problem]) -> str:
+    first = next((p for p in problems if p.is_error), problems[0])
+    return f"line {first.line}: {first.field}: {first.message}"
+
+
+# -- writing ----------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """Tuples -> lists, recursively, so the safe dumper can write them."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    return value
+
+
+def to_yaml(entry: dict[str, Any]) -> str:
+    """Write an entry as registry YAML, fields in README order (unknown fields last, so the
+    check still reports them rather than losing them silently)."""
+    ordered: dict[str, Any] = {key: _plain(entry[key]) for key in FIELD_ORDER if key in entry}
+    ordered.update({str(key): _plain(value) for key, value in entry.items() if key not in FIELD_ORDER})
+    verified = ordered.get("last_verified")
+    if isinstance(verified, str):
+        try:
+            ordered["last_verified"] = date.fromisoformat(verified)
+        except ValueError:
+            pass  # written as text; the check reports it
+    return yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
