@@ -51,6 +51,7 @@ FAULTS = {
     "wrong_crs": "CRS84 coordinates even when RD is asked",
     "empty": "no features at all (numberMatched 0)",
     "loop": "the next link points back to the previous page",
+    "invalid_geometry": "the first feature of the page repeats its first polygon (overlapping parts)",
 }
 
 
@@ -104,6 +105,12 @@ def _feature_texts(collection: str, rd: bool) -> tuple[str, ...]:
     return tuple(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in served_features(collection, rd))
 
 
+def warm_up() -> None:
+    """Build every RD page source up front, so no request waits on a dissolve."""
+    for collection in served_frames():
+        _feature_texts(collection, True)
+
+
 @dataclass
 class Fault:
     kind: str
@@ -118,13 +125,15 @@ class Fault:
         return self.times is None or self.used < self.times
 
 
-@dataclass(frozen=True)
+@dataclass
 class SeenRequest:
+    """One request as it arrived; ``status`` is filled in when it is answered."""
+
     path: str
     collection: str | None
     params: dict
-    status: int
     user_agent: str
+    status: int | None = None
 
 
 class FakePdok:
@@ -211,9 +220,15 @@ class _Handler(BaseHTTPRequestHandler):
         collection = None
         if url.path.startswith(prefix) and url.path.endswith("/items"):
             collection = url.path[len(prefix) : -len("/items")]
-        seen = lambda status: SeenRequest(self.path, collection, params, status, self.headers.get("User-Agent", ""))  # noqa: E731
+        # Recorded on arrival, so a request still being delayed counts for the test that made it.
+        record = SeenRequest(self.path, collection, params, self.headers.get("User-Agent", ""))
+        self.fake._record(record)
+
+        def seen(status: int) -> None:
+            record.status = status
+
         if collection is None or collection not in served_frames():
-            self.fake._record(seen(404))
+            seen(404)
             self._send(404, "application/problem+json", json.dumps({"title": "Not Found", "status": 404, "detail": f"no such path {url.path}"}).encode())
             return
         faults = {f.kind: f for f in self.fake._take_faults(collection)}
@@ -226,18 +241,18 @@ class _Handler(BaseHTTPRequestHandler):
             if fault.options.get("retry_after") is not None:
                 headers["Retry-After"] = str(fault.options["retry_after"])
             body = json.dumps({"title": "error", "status": status, "detail": "injected fault"}).encode()
-            self.fake._record(seen(status))
+            seen(status)
             self._send(status, "application/problem+json", body, headers)
             return
         if "html" in faults:
             body = b"<!DOCTYPE html><html><head><title>Onderhoud - PDOK</title></head><body><h1>Even geduld</h1></body></html>"
-            self.fake._record(seen(200))
+            seen(200)
             self._send(200, "text/html; charset=utf-8", body)
             return
         status, body, headers = self._items(collection, params, faults)
         if "truncate" in faults and status == 200:
             body = body[: len(body) // 2]
-        self.fake._record(seen(status))
+        seen(status)
         self._send(status, "application/geo+json" if status == 200 else "application/problem+json", body, headers)
 
     def _items(self, collection: str, params: dict, faults: dict[str, Fault]) -> tuple[int, bytes, dict]:
@@ -260,10 +275,16 @@ class _Handler(BaseHTTPRequestHandler):
             feature = json.loads(page[0])
             del feature["properties"]["statcode"]
             page[0] = json.dumps(feature, separators=(",", ":"))
-        if "duplicate_code" in faults and (offset > 0 or len(page) > 1):
+        if "duplicate_code" in faults and (offset > 0 or (not has_next and len(page) > 1)):
             feature = json.loads(page[-1])
             feature["properties"]["statcode"] = json.loads(texts[0])["properties"]["statcode"]
             page[-1] = json.dumps(feature, separators=(",", ":"))
+        if "invalid_geometry" in faults and page:
+            feature = json.loads(page[0])
+            geometry = feature["geometry"]
+            parts = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+            feature["geometry"] = {"type": "MultiPolygon", "coordinates": parts + [parts[0]]}
+            page[0] = json.dumps(feature, separators=(",", ":"))
         if "short" in faults and not has_next and page:
             page = page[:-1]
         links = [self._link("self", collection, params, offset)]
@@ -307,6 +328,7 @@ def closed_port_url() -> str:
 @pytest.fixture(scope="module")
 def pdok_server():
     """One fake PDOK per test module (the served features are cached per process)."""
+    warm_up()
     fake = FakePdok()
     try:
         yield fake
