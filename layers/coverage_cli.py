@@ -1,0 +1,152 @@
+"""``python -m layers coverage``: which gemeenten the networks of a theme cover, as CSV or GeoJSON.
+
+    python -m layers coverage --theme jeugd --out dekking.csv
+    python -m layers coverage --theme wmo --kind werkplaats-sociaal-domein --format geojson --out wmo.geojson
+    python -m layers coverage --theme jeugd --region-type jeugdregio --out jeugdregios.csv
+    python -m layers coverage --year 2014 --out 2014.csv
+
+Networks are selected with ``layers.selection`` exactly as in the app: by default the networks
+active now (status group ``actief``); with ``--year`` those active in that year (any status).
+The file maps every gemeente to the number and ids of the regional networks covering it (with
+``--region-type``: one row per region of that type with the covered shares); the headline
+figures go to stdout (to stderr when the file itself goes to stdout with ``--out -``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from layers.coverage import (
+    coverage_by_region,
+    coverage_csv,
+    coverage_figures,
+    coverage_geojson,
+    coverage_table,
+    region_csv,
+)
+from layers.selection import YEAR_MAX, YEAR_MIN, Filter, SelectionError, apply_filter, validate_filter
+from loaders.regions import REGION_ALIASES, REGION_TYPES
+from loaders.vocabulary import KINDS, STATUS_GROUPS, THEMES
+
+PROG = "python -m layers coverage"
+FORMATS: tuple[str, ...] = ("csv", "geojson")
+EXIT_USAGE = 2
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a year, got {text!r}") from None
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise argparse.ArgumentTypeError(f"year {year} out of range ({YEAR_MIN}-{YEAR_MAX})")
+    return year
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Register the ``coverage`` subcommand on the ``python -m layers`` subparsers."""
+    parser = subparsers.add_parser(
+        "coverage",
+        help="gemeente -> number of covering networks (CSV or GeoJSON), with coverage figures",
+        description=__doc__.splitlines()[0],
+    )
+    parser.add_argument("--out", required=True, type=Path, help="output file ('-' for stdout)")
+    parser.add_argument("--format", choices=FORMATS, default="csv", help="csv (default) or geojson")
+    parser.add_argument("--theme", action="append", choices=list(THEMES), metavar="THEME",
+                        help="networks with any of these themes (repeatable; default all)")
+    parser.add_argument("--kind", action="append", choices=list(KINDS), metavar="KIND",
+                        help="networks of these kinds (repeatable; default all)")
+    parser.add_argument("--region-type", choices=list(REGION_TYPES) + list(REGION_ALIASES), metavar="TYPE",
+                        help=f"one row per region of this type instead of per gemeente ({', '.join(REGION_TYPES)})")
+    parser.add_argument("--year", type=_year, help="networks active in this year (default: active now)")
+    parser.add_argument("--status", choices=list(STATUS_GROUPS),
+                        help="status group (default: actief, or alle with --year)")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.1f}%"
+
+
+def figures_text(figures: dict) -> str:
+    """The headline figures as a few plain lines (what the command prints)."""
+    return "\n".join(
+        [
+            f"gemeenten covered: {figures['n_covered']} of {figures['n_gemeenten']} "
+            f"({_percent(figures['share_covered'])}), CBS {figures['year']} boundaries",
+            f"area covered: {_percent(figures['share_area_covered'])} "
+            f"({figures['area_km2_covered']:.1f} of {figures['area_km2']:.1f} km²)",
+            f"white spots: {figures['n_white_spots']} gemeenten",
+            f"regional networks: {figures['n_networks']}; "
+            f"national networks (not counted per gemeente): {figures['n_national']}",
+        ]
+    )
+
+
+def _error(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def run(args: argparse.Namespace, cbs=None, networks=None) -> int:
+    """Run the command; ``cbs`` and ``networks`` let tests pass hand-made data."""
+    status = args.status or ("alle" if args.year is not None else "actief")
+    f = Filter(themes=tuple(args.theme or ()), kinds=tuple(args.kind or ()), status=status, year=args.year)
+    if cbs is None:
+        from loaders import cbs as cbs_loader
+
+        cbs = cbs_loader.load()
+    problems = validate_filter(f, cbs)
+    if problems:
+        return _error(problems[0])
+    if networks is None:
+        from loaders.registry import load_registry
+
+        registry = load_registry(cbs)
+        networks = registry.networks
+        if registry.skipped:
+            print(f"warning: {len(registry.skipped)} registry file(s) skipped because of errors; "
+                  "run `python -m loaders check` for details", file=sys.stderr)
+    try:
+        selection = apply_filter(networks, cbs, f)
+    except SelectionError as exc:
+        return _error(str(exc))
+    table = coverage_table(selection.networks, cbs)
+    if args.region_type:
+        regions = coverage_by_region(table, cbs, args.region_type)
+        text = region_csv(regions) if args.format == "csv" else _regions_geojson(regions, cbs)
+    else:
+        text = coverage_csv(table) if args.format == "csv" else coverage_geojson(table, cbs)
+
+    report = sys.stdout
+    if str(args.out) == "-":
+        sys.stdout.write(text)
+        report = sys.stderr
+    else:
+        from layers.__main__ import write_atomic
+
+        try:
+            write_atomic(text, args.out)
+        except OSError as exc:
+            print(f"{PROG}: error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+    print(figures_text(coverage_figures(table, cbs)), file=report)
+    if str(args.out) != "-":
+        print(f"written: {args.out}", file=report)
+    return 0
+
+
+def _regions_geojson(regions, cbs) -> str:
+    """Per-region coverage on the region geometry (RFC 7946), ids ``;``-joined."""
+    import geopandas as gpd
+
+    region_type = regions.attrs.get("region_type")
+    shapes = cbs.regions[cbs.regions["region_type"] == region_type].set_index("code").geometry
+    out = regions.copy()
+    out["network_ids"] = [";".join(ids) for ids in out["network_ids"]]
+    out.insert(0, "region_type", region_type)
+    frame = gpd.GeoDataFrame(out, geometry=shapes.reindex(out["code"]).to_numpy(), crs=cbs.regions.crs)
+    return frame.to_json(drop_id=True, ensure_ascii=False)
