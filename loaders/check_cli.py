@@ -34,11 +34,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def _summary(result: RegistryResult) -> str:
-    n_errors, n_warnings = len(result.errors), len(result.warnings)
     return (
-        f"{result.n_files} files: {len(result.networks)} networks loaded, {len(result.skipped)} skipped, "
-        f"{n_errors} error{'s' if n_errors != 1 else ''}, {n_warnings} warning{'s' if n_warnings != 1 else ''}"
+        f"{_count(result.n_files, 'file')}: {_count(len(result.networks), 'network')} loaded, "
+        f"{len(result.skipped)} skipped, {_count(len(result.errors), 'error')}, "
+        f"{_count(len(result.warnings), 'warning')}"
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _print_stale(result: RegistryResult, days: int, today: date) -> None:

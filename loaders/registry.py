@@ -550,19 +550,22 @@ def load_registry(cbs: CbsData, folder: Path = REGISTRY_DIR, today: date | None 
             problems.extend(file_problems)
             skipped.append((file.name, _first_error(file_problems)))
 
-    first_file: dict[str, str] = {}
-    duplicates: set[int] = set()
+    # Duplicate ids: the file named after the id owns it (else the first); the others fail.
+    by_id: dict[str, list[int]] = {}
     for position, (file, shown, doc) in enumerate(parsed):
         entry_id = doc.data.get("id")
-        if not isinstance(entry_id, str):
-            continue
-        if entry_id in first_file:
-            problems.append(Problem(shown, doc.line_of(("id",)), "id",
-                                    f"duplicate id '{entry_id}' (also in {first_file[entry_id]})"))
-            duplicates.add(position)
-        else:
-            first_file[entry_id] = file.name
-    known_ids = set(first_file)
+        if isinstance(entry_id, str):
+            by_id.setdefault(entry_id, []).append(position)
+    duplicates: set[int] = set()
+    for entry_id, positions in by_id.items():
+        owner = next((p for p in positions if parsed[p][0].stem == entry_id), positions[0])
+        for position in positions:
+            if position != owner:
+                file, shown, doc = parsed[position]
+                problems.append(Problem(shown, doc.line_of(("id",)), "id",
+                                        f"duplicate id '{entry_id}' (also in {parsed[owner][0].name})"))
+                duplicates.add(position)
+    known_ids = set(by_id)
 
     networks: list[Network] = []
     verified_by_id: dict[str, date] = {}

@@ -75,11 +75,16 @@ class YamlSourceError(ValueError):
         self.message = message
 
 
-class _RestrictedLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors and aliases while composing, before any expansion."""
+# libyaml when available: about six times faster than the pure-Python scanner.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
-        event = self.peek_event()
+
+def _refuse_anchors(text: str) -> None:
+    """Scan the event stream and stop at the first anchor or alias, before anything is built.
+
+    Refusing them at the event level means an alias bomb is never composed or walked.
+    """
+    for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, AliasEvent):
             raise YamlSourceError(
                 event.start_mark.line + 1, f"alias '*{event.anchor}' not allowed (anchors and aliases are refused)"
@@ -89,7 +94,6 @@ class _RestrictedLoader(yaml.SafeLoader):
             raise YamlSourceError(
                 event.start_mark.line + 1, f"anchor '&{anchor}' not allowed (anchors and aliases are refused)"
             )
-        return super().compose_node(parent, index)
 
 
 def _tag_label(tag: str) -> str:
@@ -105,7 +109,7 @@ def field_name(location: Location) -> str:
 
 
 def _walk(
-    loader: yaml.SafeLoader,
+    loader: Any,
     node: Node,
     location: Location,
     lines: dict[Location, int],
@@ -171,8 +175,9 @@ def parse(text: str, path: str) -> tuple[YamlDocument | None, list[Problem]]:
     size = len(text.encode("utf-8", errors="surrogatepass"))
     if size > MAX_BYTES:
         return None, [Problem(path, 1, "file", f"file is {size:,} bytes, over the limit of {MAX_BYTES:,} bytes")]
-    loader = _RestrictedLoader(text)
+    loader = _Loader(text)
     try:
+        _refuse_anchors(text)
         node = loader.get_single_node()
         if node is None:
             return None, [Problem(path, 1, "file", "file is empty; expected a mapping of fields (id: ..., name: ...)")]
@@ -199,8 +204,12 @@ def parse(text: str, path: str) -> tuple[YamlDocument | None, list[Problem]]:
         elif exc.context:
             reason = f"{exc.context}: {reason}"
         return None, [Problem(path, line, "yaml", f"malformed YAML: {reason}")]
+    except yaml.reader.ReaderError as exc:  # a control character the reader refuses
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return None, [Problem(path, line, "yaml", f"character U+{code:04X} not allowed: {exc.reason}")]
     except yaml.YAMLError as exc:
-        return None, [Problem(path, 1, "yaml", f"malformed YAML: {exc}")]
+        return None, [Problem(path, 1, "yaml", "malformed YAML: " + " ".join(str(exc).split()))]
     finally:
         loader.dispose()
     lines[()] = node.start_mark.line + 1
