@@ -19,6 +19,10 @@ Form conventions (worth a line of help text under the form):
 * years: a year such as ``2016`` or empty; ``host_coordinates``: ``lon, lat`` or empty;
 * an empty ``id`` is made from the name (``Werkplaats X`` -> ``werkplaats-x``).
 
+:func:`curation_gaps` lists what is missing or weak per network (no start year, ended without
+end year, no website, ...), each with the form field that fixes it: the "what to propose
+next" list.
+
 Nothing here is checked twice: values that are not what the schema expects (``"twintig"``
 as a year) are passed on as they are, so the validator reports them.
 """
@@ -354,3 +358,68 @@ def problems_by_field(problems: Iterable[Problem]) -> dict[str, list[str]]:
         prefix = "" if problem.is_error else "let op: "
         grouped.setdefault(key, []).append(f"{prefix}{problem.message}")
     return grouped
+
+
+# --- what to propose next -------------------------------------------------------------
+
+GAPS: dict[str, tuple[str, str]] = {
+    # gap slug: (form field to fix it in, Dutch description)
+    "no-start-year": ("start_year", "Startjaar onbekend: ontbreekt in de tijdlijn"),
+    "no-end-year": ("end_year", "Beëindigd of opgevolgd, maar het eindjaar is onbekend"),
+    "no-successor": ("successors", "Opgevolgd, maar de opvolger is niet vastgelegd"),
+    "status-unknown": ("status", "Status onbekend: bestaat het netwerk nog?"),
+    "no-website": ("website", "Geen website"),
+    "no-host": ("host_gemeente", "Geen vestigingsplaats: geen marker op de kaart"),
+    "derived-coverage": ("coverage_basis", "Werkgebied afgeleid uit een regionaam, niet uit een bron"),
+    "low-confidence": ("confidence", "Lage betrouwbaarheid: meer of betere bronnen nodig"),
+    "stale": ("last_verified", "Lang niet gecontroleerd tegen de bronnen"),
+}
+GAP_COLUMNS: tuple[str, ...] = ("id", "name", "gap", "field", "message")
+
+
+def curation_gaps(networks: pd.DataFrame, today: date | None = None, stale_after_days: int | None = None) -> pd.DataFrame:
+    """What is missing or weak per network: one row per (network, gap), for a curation list.
+
+    Columns ``id``, ``name``, ``gap`` (a key of :data:`GAPS`), ``field`` (the form field that
+    fixes it) and ``message`` (Dutch). Successor links count on either side. ``stale``: last
+    verified more than ``stale_after_days`` ago (default: the registry's own threshold).
+    Rows follow the order of ``networks``, gaps in :data:`GAPS` order.
+    """
+    from loaders.registry import STALE_AFTER_DAYS
+
+    today = today or date.today()
+    limit = STALE_AFTER_DAYS if stale_after_days is None else stale_after_days
+    has_successor = {str(i) for i, after in zip(networks["id"], networks["successors"]) if after}
+    has_successor |= {str(p) for before in networks["predecessors"] for p in (before or ())}
+    rows: list[dict[str, str]] = []
+    for record in networks.to_dict("records"):
+        status = record["status"]
+        found = {
+            "no-start-year": _is_missing(record["start_year"]),
+            "no-end-year": status in ("ended", "succeeded") and _is_missing(record["end_year"]),
+            "no-successor": status == "succeeded" and str(record["id"]) not in has_successor,
+            "status-unknown": status == "unknown",
+            "no-website": not _text(record.get("website")),
+            "no-host": not bool(record.get("national")) and (
+                _is_missing(record.get("host_lon")) or _is_missing(record.get("host_lat"))
+            ),
+            "derived-coverage": record.get("coverage_basis") == "derived",
+            "low-confidence": record.get("confidence") == "low",
+            "stale": _verified_days_ago(record.get("last_verified"), today) > limit,
+        }
+        for gap, present in found.items():
+            if present:
+                field, message = GAPS[gap]
+                rows.append({"id": str(record["id"]), "name": str(record["name"]), "gap": gap, "field": field,
+                             "message": message})
+    return pd.DataFrame(rows, columns=list(GAP_COLUMNS))
+
+
+def _verified_days_ago(value: Any, today: date) -> int:
+    """Days since ``last_verified``; unknown or unreadable dates count as never verified."""
+    if isinstance(value, date):
+        return (today - value).days
+    try:
+        return (today - date.fromisoformat(_text(value))).days
+    except ValueError:
+        return 10**6

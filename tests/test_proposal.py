@@ -10,6 +10,7 @@ import yaml
 
 from layers.proposal import (
     comma_names,
+    curation_gaps,
     entry_from_form,
     form_defaults,
     problems_by_field,
@@ -241,3 +242,52 @@ def test_defaults_from_a_registry_file_are_lossless(cbs_data, registry):
     assert text is not None, messages(problems)
     empty = {key: [] if key in LIST_KEYS else None for key in FIELD_ORDER}
     assert yaml.safe_load(text) == empty | entry
+
+
+def test_curation_gaps_list_what_is_missing_with_the_field_that_fixes_it(cbs_data):
+    def make(id_: str, **extra) -> Network:
+        base = dict(
+            name=id_.upper(),
+            kind="wmo-werkplaats",
+            themes=("wmo",),
+            status="active",
+            sources=("https://example.org/bron",),
+            member_codes=("GM0014",),
+            website="https://example.org",
+            start_year=2016,
+            host_gemeente="GM0014",
+            confidence="high",
+            last_verified="2025-05-01",
+        )
+        base.update(extra)
+        return Network(id=id_, **base)
+
+    frame = networks_frame(
+        cbs_data,
+        [
+            make("compleet"),
+            make("oud", status="succeeded", end_year=None, successors=()),
+            make("opgevolgd", status="succeeded", end_year=2016),  # successor declared by 'nieuw'
+            make("nieuw", predecessors=("opgevolgd",)),
+            make("vaag", start_year=None, website=None, host_gemeente=None, status="unknown", confidence="low",
+                 coverage_basis="derived", last_verified="2020-01-01"),
+            make("landelijk", national=True, member_codes=(), host_gemeente=None, coverage_basis="national"),
+        ],
+    )
+    gaps = curation_gaps(frame, today=TODAY)
+    found = {(row.id, row.gap) for row in gaps.itertuples()}
+    assert found == {
+        ("oud", "no-end-year"),
+        ("oud", "no-successor"),
+        ("vaag", "no-start-year"),
+        ("vaag", "status-unknown"),
+        ("vaag", "no-website"),
+        ("vaag", "no-host"),
+        ("vaag", "derived-coverage"),
+        ("vaag", "low-confidence"),
+        ("vaag", "stale"),
+    }
+    row = gaps[(gaps["id"] == "vaag") & (gaps["gap"] == "no-start-year")].iloc[0]
+    assert (row["field"], row["message"]) == ("start_year", "Startjaar onbekend: ontbreekt in de tijdlijn")
+    assert list(gaps["id"].drop_duplicates()) == ["oud", "vaag"]
+    assert curation_gaps(frame, today=TODAY, stale_after_days=10_000)["gap"].eq("stale").sum() == 0
