@@ -79,7 +79,11 @@ class Progress:
         self._open = True
 
     def done(self, layer: PdokLayer) -> None:
-        line = f"{layer.collection}: {len(layer.frame)} features, {layer.pages} page{'s' if layer.pages != 1 else ''}"
+        count = len(layer.frame)
+        line = (
+            f"{layer.collection}: {count} feature{'s' if count != 1 else ''}, "
+            f"{layer.pages} page{'s' if layer.pages != 1 else ''}"
+        )
         if layer.repaired:
             line += f" ({len(layer.repaired)} repaired with make_valid)"
         if self.live:
