@@ -127,7 +127,9 @@ def _as_mapping(source: Any) -> Mapping[str, Any]:
         return source.to_dict()
     if isinstance(source, Mapping):
         return source
-    raise TypeError(f"form_defaults expects a networks-frame row, a Network or a registry entry, not {type(source).__name__}")
+    raise TypeError(
+        f"form_defaults expects a networks-frame row, a Network or a registry entry, not {type(source).__name__}"
+    )
 
 
 def _region_members(cbs: CbsData, labels: Iterable[str]) -> set[str]:
@@ -176,7 +178,9 @@ def form_defaults(source: Any = None, cbs: CbsData | None = None, today: date | 
     for key in YEAR_FIELDS:
         fields[key] = _year_text(data.get(key))
     themes = data.get("themes")
-    fields["themes"] = [] if _is_missing(themes) else [str(t) for t in ([themes] if isinstance(themes, str) else themes)]
+    if isinstance(themes, str):
+        themes = [themes]
+    fields["themes"] = [] if _is_missing(themes) else [str(t) for t in themes]
     verified = data.get("last_verified")
     fields["last_verified"] = verified.isoformat() if isinstance(verified, date) else _text(verified)
     fields["sources"] = "\n".join(_source_line(s) for s in (data.get("sources") or ()) if _source_line(s))
@@ -377,7 +381,9 @@ GAPS: dict[str, tuple[str, str]] = {
 GAP_COLUMNS: tuple[str, ...] = ("id", "name", "gap", "field", "message")
 
 
-def curation_gaps(networks: pd.DataFrame, today: date | None = None, stale_after_days: int | None = None) -> pd.DataFrame:
+def curation_gaps(
+    networks: pd.DataFrame, today: date | None = None, stale_after_days: int | None = None
+) -> pd.DataFrame:
     """What is missing or weak per network: one row per (network, gap), for a curation list.
 
     Columns ``id``, ``name``, ``gap`` (a key of :data:`GAPS`), ``field`` (the form field that

@@ -42,14 +42,18 @@ def history(cbs_data):
         cbs_data,
         [
             # 2009-2016 by its own end year.
-            network("wmo-a", "wmo-werkplaats", status="succeeded", start_year=2009, end_year=2016, successors=("wsd-a",)),
+            network(
+                "wmo-a", "wmo-werkplaats", status="succeeded", start_year=2009, end_year=2016, successors=("wsd-a",)
+            ),
             network("wsd-a", start_year=2016),
             # Succeeded without end year; its successor (declared on the successor's side) starts 2016.
             network("wmo-b", "wmo-werkplaats", status="succeeded", start_year=2009),
             network("wsd-b", start_year=2016, predecessors=("wmo-b",), successors=("wsd-b2",)),
             network("wsd-b2", start_year=2024, status="in-formation"),
             # Ended without end year or successor: counted up to the year of its latest source.
-            network("awpg-c", "academische-werkplaats-publieke-gezondheid", status="ended", start_year=2010, status_as_of=2012),
+            network(
+                "awpg-c", "academische-werkplaats-publieke-gezondheid", status="ended", start_year=2010, status_as_of=2012
+            ),
             # Ended, nothing but a start year: counted in that year only.
             network("awpg-d", "academische-werkplaats-publieke-gezondheid", status="ended", start_year=2011),
             # No start year: never counted.
