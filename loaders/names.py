@@ -174,7 +174,7 @@ class NameResolver:
     """Index of one year's gemeenten, regions and herindelingen for resolving references."""
 
     def __init__(self, gemeenten: pd.DataFrame, herindelingen: pd.DataFrame) -> None:
-        self._names: dict[str, str] = dict(zip(gemeenten["code"], gemeenten["name"]))
+        self._names: dict[str, str] = dict(zip(gemeenten["code"], gemeenten["name"], strict=True))
         self._by_name: dict[str, str] = {normalize(name): code for code, name in self._names.items()}
         self._ambiguous: dict[str, tuple[str, ...]] = {}
         self._historic: dict[str, list[dict[str, str]]] = defaultdict(list)

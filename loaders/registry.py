@@ -13,6 +13,7 @@ error is left out and reported, never crashing the load; warnings keep the entry
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -254,11 +255,9 @@ class _Checker:
         self.problems.append(Problem(self.path, self.doc.line_of(loc), field_name(loc), message, "warning"))
 
 
-def _string_list(data: dict[str, Any], key: str) -> list[str]:
-    value = data.get(key)
-    if not isinstance(value, list):
-        return []
-    return [item for item in value if isinstance(item, str)]
+def _list(value: Any) -> list[Any]:
+    """A list field as written, or nothing when it is not a list (the schema reports that)."""
+    return value if isinstance(value, list) else []
 
 
 def _resolve_coverage(check: _Checker, cbs: CbsData) -> _Coverage:
@@ -268,7 +267,7 @@ def _resolve_coverage(check: _Checker, cbs: CbsData) -> _Coverage:
     data = check.doc.data
     coverage = _Coverage()
     first_seen: dict[str, int] = {}
-    for index, text in enumerate(data.get("gemeenten") or []):
+    for index, text in enumerate(_list(data.get("gemeenten"))):
         if not isinstance(text, str):
             continue  # the schema reports the type
         try:
@@ -280,11 +279,12 @@ def _resolve_coverage(check: _Checker, cbs: CbsData) -> _Coverage:
             check.warn(("gemeenten", index), warning)
         for code in resolved.codes:
             if code in first_seen and len(resolved.codes) == 1:
+                name = resolver.gemeente_name(code)
                 check.warn(("gemeenten", index),
-                           f"'{text}' is {resolver.gemeente_name(code)} ({code}), already listed as item {first_seen[code] + 1}")
+                           f"'{text}' is {name} ({code}), already listed as item {first_seen[code] + 1}")
             first_seen.setdefault(code, index)
         coverage.codes.update(resolved.codes)
-    regions = data.get("regions") or []
+    regions = _list(data.get("regions"))
     for index, text in enumerate(regions):
         if not isinstance(text, str):
             continue
@@ -352,22 +352,23 @@ def _check_entry(
             check.warn(("last_verified",), f"not verified for {age} days (since {entry.last_verified.isoformat()}); "
                                            "check the entry against its sources")
 
-    national_ref = [normalize(r) for r in entry.regions] == [NATIONAL]
-    if entry.coverage_basis == "national" and not national_ref:
-        check.error(("coverage_basis",), f"coverage_basis 'national' needs regions: [{NATIONAL}]")
-    if national_ref and entry.coverage_basis != "national":
-        check.error(("coverage_basis",), f"regions: [{NATIONAL}] needs coverage_basis: national")
-    if national_ref and entry.gemeenten:
-        check.error(("gemeenten",), f"a national network (regions: [{NATIONAL}]) lists no gemeenten")
+    if entry.regions is not None and entry.gemeenten is not None:
+        national_ref = [normalize(r) for r in entry.regions] == [NATIONAL]
+        if entry.coverage_basis == "national" and not national_ref:
+            check.error(("coverage_basis",), f"coverage_basis 'national' needs regions: [{NATIONAL}]")
+        if national_ref and entry.coverage_basis not in (None, "national"):
+            check.error(("coverage_basis",), f"regions: [{NATIONAL}] needs coverage_basis: national")
+        if national_ref and entry.gemeenten:
+            check.error(("gemeenten",), f"a national network (regions: [{NATIONAL}]) lists no gemeenten")
+        if not entry.gemeenten and not entry.regions:
+            check.error(("gemeenten",) if "gemeenten" in check.doc.data else ("regions",),
+                        f"give gemeenten or regions (regions: [{NATIONAL}] for a national network)")
     if entry.coverage_basis == "derived" and not entry.coverage_note:
         check.error(("coverage_basis",), "coverage_basis 'derived' needs a coverage_note saying how the "
                                          "region name was mapped to CBS regions or gemeenten")
-    if not entry.gemeenten and not entry.regions:
-        check.error(("gemeenten",) if "gemeenten" in check.doc.data else ("regions",),
-                    f"give gemeenten or regions (regions: [{NATIONAL}] for a national network)")
 
     for key in ("predecessors", "successors"):
-        for index, other in enumerate(getattr(entry, key)):
+        for index, other in enumerate(getattr(entry, key) or ()):
             if other == entry.id:
                 check.error((key, index), f"'{other}' is this entry itself")
             elif known_ids is not None and other not in known_ids:
@@ -470,12 +471,11 @@ def _partial_entry(data: dict[str, Any], failed: set[str]) -> RegistryEntry:
     report everything in one run instead of one problem at a time."""
     values: dict[str, Any] = {}
     for name, info in RegistryEntry.model_fields.items():
-        values[name] = None if info.is_required() else info.get_default(call_default_factory=True)
+        # A failed field is None, even a list, so no check draws conclusions from its absence.
+        values[name] = None if info.is_required() or name in failed else info.get_default(call_default_factory=True)
         if name in data and name not in failed:
-            try:
+            with contextlib.suppress(ValidationError):
                 values[name] = _FIELD_ADAPTERS[name].validate_python(data[name])
-            except ValidationError:
-                pass
     return RegistryEntry.model_construct(**values)
 
 
@@ -552,7 +552,7 @@ def load_registry(cbs: CbsData, folder: Path = REGISTRY_DIR, today: date | None 
 
     # Duplicate ids: the file named after the id owns it (else the first); the others fail.
     by_id: dict[str, list[int]] = {}
-    for position, (file, shown, doc) in enumerate(parsed):
+    for position, (_, _, doc) in enumerate(parsed):
         entry_id = doc.data.get("id")
         if isinstance(entry_id, str):
             by_id.setdefault(entry_id, []).append(position)
@@ -649,8 +649,6 @@ def to_yaml(entry: dict[str, Any]) -> str:
     ordered.update({str(key): _plain(value) for key, value in entry.items() if key not in FIELD_ORDER})
     verified = ordered.get("last_verified")
     if isinstance(verified, str):
-        try:
+        with contextlib.suppress(ValueError):  # otherwise written as text; the check reports it
             ordered["last_verified"] = date.fromisoformat(verified)
-        except ValueError:
-            pass  # written as text; the check reports it
     return yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)

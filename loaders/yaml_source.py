@@ -160,8 +160,10 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, [
-            Problem(path, _line_at(raw, exc.start), "file",
-                    f"not UTF-8: invalid byte 0x{raw[exc.start]:02x} at byte offset {exc.start}; save the file as UTF-8")
+            Problem(
+                path, _line_at(raw, exc.start), "file",
+                f"not UTF-8: invalid byte 0x{raw[exc.start]:02x} at byte offset {exc.start}; save the file as UTF-8",
+            )
         ]
     return text.removeprefix("\ufeff"), []
 

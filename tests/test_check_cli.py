@@ -28,7 +28,8 @@ def test_check_on_a_bad_folder_prints_each_problem_and_exits_1():
            "did you mean 'wmo-werkplaats'?" in lines
     assert "tests/data/registry_bad/not-utf8.yaml:2: file: not UTF-8: invalid byte 0xe9 at byte offset 22; " \
            "save the file as UTF-8" in lines
-    assert "tests/data/registry_bad/custom-tag.yaml:3: notes: tag '!!python/object/apply:os.system' not allowed" in lines
+    assert "tests/data/registry_bad/custom-tag.yaml:3: notes: " \
+           "tag '!!python/object/apply:os.system' not allowed" in lines
     assert all(re.match(r"^\S+\.yaml:\d+: \S+: ", line) for line in lines[:-1])
     assert lines[-1] == "9 files: 2 networks loaded, 7 skipped, 8 errors, 0 warnings"
 

@@ -183,7 +183,8 @@ CASES = [
     ("national without landelijk", BASE.replace("coverage_basis: stated", "coverage_basis: national"), None,
      13, "coverage_basis", "coverage_basis 'national' needs regions: [landelijk]"),
     ("landelijk without national basis",
-     BASE.replace("gemeenten: [Leeuwarden, Achtkarspelen]", "gemeenten: []").replace("regions: []", "regions: [landelijk]"),
+     BASE.replace("gemeenten: [Leeuwarden, Achtkarspelen]", "gemeenten: []")
+     .replace("regions: []", "regions: [landelijk]"),
      None, 13, "coverage_basis", "regions: [landelijk] needs coverage_basis: national"),
     ("derived without note", BASE.replace("coverage_basis: stated", "coverage_basis: derived"), None,
      13, "coverage_basis", "coverage_basis 'derived' needs a coverage_note"),
@@ -265,7 +266,7 @@ def test_each_mistake_gives_its_message_at_its_line(cbs_data, text, path, line, 
     network, problems = check(text, path=path or "test-netwerk.yaml", cbs=cbs_data)
     assert network is None
     found = [(p.line, p.field, p.message) for p in errors(problems)]
-    assert any(l == line and f == field and message in m for l, f, m in found), found
+    assert any(n == line and f == field and message in m for n, f, m in found), found
 
 
 def test_every_problem_prints_as_path_line_field_message(cbs_data):
@@ -312,7 +313,8 @@ def test_active_status_from_an_old_source_is_a_warning(cbs_data):
 
 
 def test_historic_gemeente_name_is_a_warning_and_resolves(cbs_data):
-    network, problems = check(BASE.replace("[Leeuwarden, Achtkarspelen]", "[Leeuwarden, Leeuwarderadeel]"), cbs=cbs_data)
+    text = BASE.replace("[Leeuwarden, Achtkarspelen]", "[Leeuwarden, Leeuwarderadeel]")
+    network, problems = check(text, cbs=cbs_data)
     assert network is not None and network.member_codes == ("GM0080",)
     assert [(p.line, p.field, p.severity) for p in problems][0] == (11, "gemeenten[1]", "warning")
 
@@ -352,7 +354,7 @@ def test_invalid_entries_are_skipped_and_reported_while_valid_ones_load(cbs_data
 def test_bad_fixture_files_report_their_problem(cbs_data, file, line, field, message):
     result = load_registry(cbs_data, BAD, today=TODAY)
     found = [(p.line, p.field, p.message) for p in result.errors if Path(p.path).name == file]
-    assert any(l == line and f == field and m.startswith(message) for l, f, m in found), found
+    assert any(n == line and f == field and m.startswith(message) for n, f, m in found), found
 
 
 def test_file_over_the_size_limit_is_refused_without_parsing(cbs_data, tmp_path):
@@ -418,3 +420,12 @@ def test_shipped_registry_passes_check(cbs_data):
     assert len(result.networks) >= 90
     frame = result.networks
     assert (frame["national"] | frame.geometry.notna()).all()
+
+
+def test_a_field_that_failed_the_schema_draws_no_follow_up_errors(cbs_data):
+    # regions is not a list: one type error, not also "give gemeenten or regions".
+    text = BASE.replace("gemeenten: [Leeuwarden, Achtkarspelen]", "gemeenten: []").replace(
+        "regions: []", "regions: landelijk"
+    )
+    _, problems = check(text, cbs=cbs_data)
+    assert [(p.line, p.field) for p in errors(problems)] == [(12, "regions")]
