@@ -1,0 +1,643 @@
+"""The folium map: a stable base map and the layers that change with the selection.
+
+Built for ``st_folium`` (see the performance notes in the README of ``layers/static``):
+
+* :func:`prepare_map_data` does the geometry work once per process: the gemeenten are
+  simplified as a coverage in RD (shared borders stay shared), reprojected and serialised as
+  TopoJSON. Network footprints are merged in the browser from that topology
+  (``topojson.merge``) and region borders are dissolved from the same simplified gemeenten,
+  so every line on the map coincides.
+* :func:`base_map` holds only what never changes (tiles, panes, the 342 gemeenten with their
+  tooltips). Its script, and so the ``st_folium`` widget key, stays the same across reruns:
+  pan, zoom and the last click survive a filter change.
+* :func:`selection_layers` builds the feature groups for one selection (region outlines,
+  footprints, host markers, the gemeente counts and the legend); the app passes them through
+  ``st_folium(feature_group_to_add=...)``.
+
+Layer order (Leaflet panes): footprints 400 < region outlines 420 < gemeenten 450 < markers 460.
+The gemeenten lie above the footprints with a transparent fill, so a click anywhere selects a
+gemeente; the host markers lie above them and select a network.
+
+A clicked object is identified by a hidden code at the end of its tooltip (``kk:gm:GM0344`` or
+``kk:net:<id>``); :func:`parse_click` reads it back from what ``st_folium`` returns.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import topojson
+from branca.element import MacroElement
+from folium.template import Template
+from folium.utilities import JsCode
+
+from loaders.cbs import CbsData
+from loaders.regions import REGION_LABELS, REGION_TYPES
+from loaders.snapshot import WGS84
+from layers.assets import ASSET_CSS, ASSET_JS
+from layers.style import (
+    FOOTPRINT_FILL_OPACITY,
+    FOOTPRINT_SELECTED_FILL_OPACITY,
+    GEMEENTE_STROKE,
+    LEGEND_CSS,
+    OUTLINE_STROKE,
+    SELECTED_GEMEENTE_STROKE,
+    html_text,
+    kind_colour,
+    kind_label,
+    legend_html,
+)
+
+RD = "EPSG:28992"
+TOPO_OBJECT = "gemeenten"
+QUANTIZATION = 100_000  # TopoJSON grid: about 3-4 m over the Netherlands
+WEB_TOLERANCE_M = 250.0  # coverage simplification for the web (about 1-2 px at zoom 8)
+DECIMALS = 5
+NL_CENTER = (52.15, 5.35)
+NL_ZOOM = 7
+MAP_HEIGHT = 620
+
+PANE_OUTLINES = "kk-outlines"
+PANE_GEMEENTEN = "kk-gemeenten"
+PANE_MARKERS = "kk-markers"
+
+TILES: dict[str, dict[str, object]] = {
+    "brt": {
+        "url": "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png",
+        "attr": 'Achtergrond: <a href="https://www.pdok.nl/">PDOK</a> BRT-Achtergrondkaart &copy; Kadaster (CC BY 4.0)',
+        "name": "BRT-Achtergrondkaart (grijs)",
+        "max_zoom": 19,
+    },
+    "osm": {
+        "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "attr": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-bijdragers',
+        "name": "OpenStreetMap",
+        "max_zoom": 19,
+    },
+}
+TILE_CHOICES: tuple[str, ...] = ("brt", "osm", "none")
+DEFAULT_TILES = "brt"
+
+CLICK_CODE = re.compile(r"kk:(gm|net):([A-Za-z0-9-]{1,80})\s*$")
+
+
+class MapDataError(ValueError):
+    """The inputs to the map do not fit together (e.g. a tiles name that does not exist)."""
+
+
+def tiles_choice(value: str | None) -> str:
+    """The tiles setting from ``MAP_TILES``: ``brt`` (default), ``osm`` or ``none``."""
+    if value is None or not value.strip():
+        return DEFAULT_TILES
+    choice = value.strip().lower()
+    if choice not in TILE_CHOICES:
+        raise MapDataError(f"MAP_TILES={value!r}: expected one of {', '.join(TILE_CHOICES)}")
+    return choice
+
+
+def js_json(value: object) -> str:
+    """Compact JSON that is safe to embed in a ``<script>`` (no ``<``, ``>``, ``&`` literals)."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _rounded(geom) -> dict | None:
+    """GeoJSON geometry dict with coordinates rounded to ``DECIMALS``."""
+    if geom is None or geom.is_empty:
+        return None
+    return shapely.geometry.mapping(shapely.transform(geom, lambda c: np.round(c, DECIMALS)))
+
+
+def _feature_collection(features: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": features}
+
+
+@dataclass(frozen=True, eq=False)
+class MapData:
+    """Everything the map draws that does not depend on the filter, prepared once."""
+
+    gemeenten_json: str  # TopoJSON topology, object "gemeenten": properties code + label (escaped name)
+    gemeente_codes: tuple[str, ...]
+    attribution: str
+    gemeenten_rd: gpd.GeoDataFrame  # the web-simplified gemeenten in RD, for outlines
+    _outlines: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def n_gemeenten(self) -> int:
+        return len(self.gemeente_codes)
+
+    def outline_json(self, region_type: str) -> str:
+        """The internal borders between the regions of one type (computed on first use, ~0.2 s)."""
+        if region_type not in REGION_TYPES:
+            raise MapDataError(f"unknown outline type {region_type!r} (expected one of: {', '.join(REGION_TYPES)})")
+        if region_type not in self._outlines:
+            self._outlines[region_type] = js_json(region_borders(self.gemeenten_rd, region_type))
+        return self._outlines[region_type]
+
+
+def web_gemeenten(cbs: CbsData, tolerance_m: float = WEB_TOLERANCE_M) -> gpd.GeoDataFrame:
+    """The gemeenten simplified as one coverage in RD (code, name, region codes, geometry in RD)."""
+    exact = cbs.gemeenten_rd[["code", "geometry"]]
+    attributes = pd.DataFrame(cbs.gemeenten.drop(columns="geometry"))
+    merged = exact.merge(attributes, on="code", how="inner")
+    if len(merged) != len(cbs.gemeenten):
+        missing = sorted(set(cbs.gemeenten["code"]) - set(merged["code"]))
+        raise MapDataError(f"{cbs.folder}/gemeenten_rd.geojson lacks gemeenten {missing[:5]}")
+    simplified = shapely.coverage_simplify(merged.geometry.values, tolerance_m)
+    return gpd.GeoDataFrame(merged.drop(columns="geometry"), geometry=simplified, crs=RD)
+
+
+def region_borders(gemeenten_rd: gpd.GeoDataFrame, region_type: str) -> dict:
+    """GeoJSON MultiLineString of the borders between regions of one type, without the coast.
+
+    The national outline is already drawn by the gemeenten; leaving it out keeps this layer
+    at 5-40 KB. Four decimals (about 10 m) are plenty for a 2 px line.
+    """
+    geoms = gemeenten_rd.geometry.values
+    codes = gemeenten_rd[f"{region_type}_code"].to_numpy()
+    regions = [shapely.coverage_union_all(geoms[codes == code]) for code in sorted(set(codes))]
+    country = shapely.boundary(shapely.coverage_union_all(geoms))
+    lines = shapely.line_merge(shapely.difference(shapely.union_all(shapely.boundary(np.array(regions))), country))
+    wgs = gpd.GeoSeries([lines], crs=RD).to_crs(WGS84).values[0]
+    rounded = shapely.transform(wgs, lambda c: np.round(c, DECIMALS - 1))
+    return _feature_collection(
+        [{"type": "Feature", "properties": {"region_type": region_type}, "geometry": shapely.geometry.mapping(rounded)}]
+    )
+
+
+def prepare_map_data(cbs: CbsData, tolerance_m: float = WEB_TOLERANCE_M) -> MapData:
+    """Simplify and serialise the gemeenten once (about a second).
+
+    The gemeenten travel as TopoJSON (shared borders stored once, quantised): about 165 KB
+    instead of 370 KB of GeoJSON. The browser derives the network footprints from it with
+    ``topojson.merge``, so a footprint costs only its member codes on the wire.
+    """
+    gemeenten = web_gemeenten(cbs, tolerance_m)
+    wgs = gemeenten.to_crs(WGS84)
+    frame = gpd.GeoDataFrame(
+        {"code": [html_text(c) for c in wgs["code"]], "label": [html_text(n) for n in wgs["name"]]},
+        geometry=wgs.geometry.values,
+        crs=WGS84,
+    )
+    topology = topojson.Topology(frame, prequantize=QUANTIZATION, object_name=TOPO_OBJECT).to_dict()
+    return MapData(
+        gemeenten_json=js_json(topology),
+        gemeente_codes=tuple(wgs["code"]),
+        attribution=cbs.attribution,
+        gemeenten_rd=gemeenten,
+    )
+
+
+# --- elements -------------------------------------------------------------------------------
+
+
+class GemeenteLayer(folium.map.Layer):
+    """The 342 gemeenten: thin outlines, transparent fill, one tooltip per gemeente.
+
+    Registers ``window.kkGemeenten`` and ``window.kkGemeenteTip`` so that the selection layer
+    can update the tooltips (number of networks) and highlight the chosen gemeente without
+    resending or re-rendering the geometry.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.kkGemeenteTip = function(p, n) {
+            var count = '';
+            if (n !== null && n !== undefined) {
+                count = '<br>' + (n === 1 ? '1 regionaal netwerk' : n + ' regionale netwerken') + ' in de selectie';
+            }
+            return '<b>' + p.label + '</b>' + count + '<span hidden> kk:gm:' + p.code + '</span>';
+        };
+        window.kkGemeenteStyle = {{ this.style_json }};
+        window.kkGemeenteSelectedStyle = {{ this.selected_style_json }};
+        window.kkTopo = {{ this.data_json }};
+        window.kkGeometryByCode = {};
+        window.kkTopo.objects.{{ this.object_name }}.geometries.forEach(function(g) {
+            window.kkGeometryByCode[g.properties.code] = g;
+        });
+        var {{ this.get_name() }} = L.geoJson(topojson.feature(window.kkTopo, window.kkTopo.objects.{{ this.object_name }}), {
+            pane: {{ this.pane_json }},
+            attribution: {{ this.attribution_json }},
+            style: function() { return window.kkGemeenteStyle; },
+            onEachFeature: function(feature, layer) {
+                layer.bindTooltip(window.kkGemeenteTip(feature.properties, null), {sticky: true});
+            }
+        });
+        window.kkGemeenten = {{ this.get_name() }};
+        window.kkMap = {{ this._parent.get_name() }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: MapData, name: str = "Gemeenten") -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "GemeenteLayer"
+        self.data_json = data.gemeenten_json
+        self.object_name = TOPO_OBJECT
+        self.pane_json = js_json(PANE_GEMEENTEN)
+        self.attribution_json = js_json(html_text(data.attribution))
+        self.style_json = js_json(gemeente_style(selected=False))
+        self.selected_style_json = js_json(gemeente_style(selected=True))
+
+
+class OutlineLayer(folium.map.Layer):
+    """Region boundaries drawn on top of the footprints; not interactive, so clicks pass through."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data_json }}, {
+            pane: {{ this.pane_json }},
+            interactive: false,
+            style: function() { return {{ this.style_json }}; }
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data_json: str, name: str) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "OutlineLayer"
+        self.data_json = data_json
+        self.pane_json = js_json(PANE_OUTLINES)
+        self.style_json = js_json(
+            {"color": OUTLINE_STROKE, "weight": 2.2, "opacity": 0.85, "fill": False, "interactive": False}
+        )
+
+
+class FootprintLayer(folium.map.Layer):
+    """Network footprints, merged in the browser from the gemeente topology by member codes."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function() {
+            var styles = {{ this.styles_json }};
+            var features = [];
+            {{ this.records_json }}.forEach(function(r) {
+                var parts = r.members.map(function(c) { return window.kkGeometryByCode[c]; })
+                    .filter(function(g) { return g; });
+                if (!parts.length) { return; }
+                features.push({type: 'Feature', id: r.id, properties: {kind: r.kind, selected: r.selected},
+                               geometry: topojson.merge(window.kkTopo, parts)});
+            });
+            return L.geoJson({type: 'FeatureCollection', features: features}, {
+                interactive: false,
+                style: function(f) {
+                    return styles[f.properties.kind + (f.properties.selected ? '|selected' : '')] || styles['|default'];
+                }
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, records: list[dict], name: str = "Werkgebieden") -> None:
+        super().__init__(name=name, overlay=True, control=False, show=True)
+        self._name = "FootprintLayer"
+        self.records = records
+        self.records_json = js_json(records)
+        styles = {"|default": footprint_style("", selected=False)}
+        for kind in sorted({r["kind"] for r in records}):
+            styles[kind] = footprint_style(kind, selected=False)
+            styles[kind + "|selected"] = footprint_style(kind, selected=True)
+        self.styles_json = js_json(styles)
+
+
+class SelectionState(MacroElement):
+    """Applies one selection to the static layers: gemeente tooltips and highlight, legend."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var counts = {{ this.counts_json }};
+            var selected = {{ this.selected_json }};
+            if (window.kkGemeenten) {
+                window.kkGemeenten.eachLayer(function(layer) {
+                    var p = layer.feature.properties;
+                    layer.setTooltipContent(window.kkGemeenteTip(p, counts[p.code] || 0));
+                    if (p.code === selected) {
+                        layer.setStyle(window.kkGemeenteSelectedStyle);
+                        layer.bringToFront();
+                    } else {
+                        layer.setStyle(window.kkGemeenteStyle);
+                    }
+                });
+            }
+            if (window.kkLegend) { window.kkLegend.remove(); window.kkLegend = null; }
+            var legend = {{ this.legend_json }};
+            if (legend && window.kkMap) {
+                if (!document.getElementById('kk-legend-css')) {
+                    var css = document.createElement('style');
+                    css.id = 'kk-legend-css';
+                    css.textContent = {{ this.css_json }};
+                    document.head.appendChild(css);
+                }
+                var control = L.control({position: 'bottomright'});
+                control.onAdd = function() {
+                    var div = L.DomUtil.create('div', 'kk-legend-control');
+                    div.innerHTML = legend;
+                    L.DomEvent.disableClickPropagation(div);
+                    return div;
+                };
+                control.addTo(window.kkMap);
+                window.kkLegend = control;
+            }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, counts: dict[str, int], selected_gemeente: str | None, kinds: Iterable[str]) -> None:
+        super().__init__()
+        self._name = "SelectionState"
+        self.counts_json = js_json({html_text(k): int(v) for k, v in counts.items() if int(v)})
+        self.selected_json = js_json(html_text(selected_gemeente) if selected_gemeente else None)
+        self.legend_json = js_json(legend_html(kinds))
+        self.css_json = js_json(LEGEND_CSS)
+
+
+# --- styles and features ----------------------------------------------------------------------
+
+
+def gemeente_style(selected: bool) -> dict:
+    if selected:
+        return {
+            "color": SELECTED_GEMEENTE_STROKE,
+            "weight": 3,
+            "opacity": 1,
+            "fillColor": "#000000",
+            "fillOpacity": 0.12,
+        }
+    return {"color": GEMEENTE_STROKE, "weight": 0.6, "opacity": 0.8, "fillColor": "#ffffff", "fillOpacity": 0.0}
+
+
+def footprint_style(kind: str, selected: bool) -> dict:
+    colour = kind_colour(kind)
+    return {
+        "color": colour,
+        "weight": 3 if selected else 1.2,
+        "opacity": 1 if selected else 0.8,
+        "fillColor": colour,
+        "fillOpacity": FOOTPRINT_SELECTED_FILL_OPACITY if selected else FOOTPRINT_FILL_OPACITY,
+    }
+
+
+def _strings(value: object) -> list[str]:
+    if value is None or isinstance(value, str):
+        return [value] if value else []
+    return [str(v) for v in value]
+
+
+def marker_tooltip(row: pd.Series) -> str:
+    """Escaped tooltip HTML of a host marker, ending in the hidden network code."""
+    hosts = _strings(row.get("hosts"))
+    lines = [f"<b>{html_text(row['name'])}</b>", html_text(kind_label(str(row["kind"])))]
+    if hosts:
+        lines.append("Penvoerder: " + html_text(hosts[0]))
+    if bool(row.get("national")):
+        lines.append("Landelijk")
+    return "<br>".join(lines) + f"<span hidden> kk:net:{html_text(row['id'])}</span>"
+
+
+def _years(row: pd.Series) -> str:
+    start, end = row.get("start_year"), row.get("end_year")
+    start_text = "?" if start is None or pd.isna(start) else str(int(start))
+    if end is None or pd.isna(end):
+        return f"sinds {start_text}" if start_text != "?" else "onbekend"
+    return f"{start_text}–{int(end)}"
+
+
+def network_popup(row: pd.Series) -> str:
+    """Escaped popup HTML with the essentials of a network (used by the standalone export)."""
+    from loaders.vocabulary import STATUSES, THEMES
+    from layers.style import html_link
+
+    themes = ", ".join(THEMES.get(t, t) for t in _strings(row.get("themes")))
+    hosts = ", ".join(_strings(row.get("hosts")))
+    area = "Landelijk" if bool(row.get("national")) else f"{int(row['n_gemeenten'])} gemeenten"
+    lines = [
+        f"<b>{html_text(row['name'])}</b>",
+        html_text(kind_label(str(row["kind"]))),
+        f"Thema's: {html_text(themes)}" if themes else "",
+        f"Penvoerder: {html_text(hosts)}" if hosts else "",
+        f"Werkgebied: {html_text(area)}",
+        f"Status: {html_text(STATUSES.get(str(row['status']), str(row['status'])))} ({html_text(_years(row))})",
+    ]
+    website = row.get("website")
+    if isinstance(website, str) and website:
+        lines.append("Website: " + html_link(website))
+    sources = [html_link(url, f"bron {i}") for i, url in enumerate(_strings(row.get("sources")), start=1)]
+    if sources:
+        lines.append("Bronnen: " + ", ".join(sources))
+    return "<br>".join(line for line in lines if line)
+
+
+def footprint_records(networks: pd.DataFrame, selected_network: str | None) -> list[dict]:
+    """Per selected regional network: id, kind, selected flag and member codes, largest first.
+
+    Largest first so smaller footprints are drawn on top of larger ones. National networks
+    and networks without members get no footprint.
+    """
+    records = []
+    for network_id, kind, national, members in zip(
+        networks["id"], networks["kind"], networks["national"], networks["member_codes"]
+    ):
+        codes = sorted(set(_strings(members)))
+        if bool(national) or not codes:
+            continue
+        records.append(
+            {
+                "id": str(network_id),
+                "kind": str(kind),
+                "selected": str(network_id) == selected_network,
+                "members": [html_text(c) for c in codes],
+            }
+        )
+    records.sort(key=lambda r: (-len(r["members"]), r["id"]))
+    return records
+
+
+def spread_points(points: list[tuple[float, float]], radius_deg: float = 0.03) -> list[tuple[float, float]]:
+    """Move markers that share a location onto a small circle around it, so each stays clickable."""
+    groups: dict[tuple[float, float], list[int]] = {}
+    for i, (lon, lat) in enumerate(points):
+        groups.setdefault((round(lon, 4), round(lat, 4)), []).append(i)
+    out = list(points)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        for k, i in enumerate(members):
+            angle = 2 * math.pi * k / len(members)
+            lon, lat = points[i]
+            # Longitude degrees are shorter at 52 degrees north; stretch so the circle looks round.
+            out[i] = (
+                round(lon + radius_deg * math.cos(angle) / math.cos(math.radians(lat)), DECIMALS),
+                round(lat + radius_deg * math.sin(angle), DECIMALS),
+            )
+    return out
+
+
+def marker_features(networks: pd.DataFrame, selected_network: str | None, popups: bool = False) -> list[dict]:
+    """One point feature per selected network with a known host location (popup HTML optional)."""
+    rows = [row for _, row in networks.iterrows() if pd.notna(row["host_lon"]) and pd.notna(row["host_lat"])]
+    points = spread_points([(float(r["host_lon"]), float(r["host_lat"])) for r in rows])
+    return [
+        {
+            "type": "Feature",
+            "id": str(row["id"]),
+            "properties": {
+                "kind": str(row["kind"]),
+                "selected": str(row["id"]) == selected_network,
+                "tip": marker_tooltip(row),
+                **({"popup": network_popup(row)} if popups else {}),
+            },
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        }
+        for row, (lon, lat) in zip(rows, points)
+    ]
+
+
+# --- the map ----------------------------------------------------------------------------------
+
+
+def asset_links(asset_base: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The only JS/CSS the map needs: the vendored Leaflet and topojson-client under ``asset_base``."""
+    base = asset_base.rstrip("/") + "/"
+    js = [(name, base + path) for name, path in ASSET_JS]
+    css = [(name, base + path) for name, path in ASSET_CSS]
+    return js, css
+
+
+def base_map(
+    data: MapData, tiles: str = DEFAULT_TILES, asset_base: str | None = None, height: str = "100%"
+) -> folium.Map:
+    """A fresh map with tiles, panes and the gemeenten; the same script on every call.
+
+    ``asset_base``: URL folder holding ``leaflet/leaflet.js``; None leaves folium's links empty
+    (the standalone export inlines Leaflet instead). folium's CDN defaults (jQuery, Bootstrap,
+    Font Awesome, ...) are never loaded: nothing on this map uses them.
+    """
+    tiles = tiles_choice(tiles)
+    m = folium.Map(
+        location=NL_CENTER,
+        zoom_start=NL_ZOOM,
+        height=height,
+        min_zoom=6,
+        max_zoom=18,
+        tiles=None,
+        control_scale=True,
+        max_bounds=True,
+        min_lat=49.5,
+        max_lat=54.5,
+        min_lon=1.5,
+        max_lon=9.5,
+        zoom_snap=0.25,
+    )
+    folium.FitBounds([[50.75, 3.36], [53.56, 7.23]], padding=(8, 8)).add_to(m)
+    js, css = asset_links(asset_base) if asset_base is not None else ([], [])
+    m.default_js = js
+    m.default_css = css
+    if tiles != "none":
+        spec = TILES[tiles]
+        folium.TileLayer(
+            tiles=str(spec["url"]),
+            attr=str(spec["attr"]),
+            name=str(spec["name"]),
+            max_zoom=int(spec["max_zoom"]),  # type: ignore[arg-type]
+            control=False,
+        ).add_to(m)
+    folium.map.CustomPane(PANE_OUTLINES, z_index=420, pointer_events=False).add_to(m)
+    folium.map.CustomPane(PANE_GEMEENTEN, z_index=450).add_to(m)
+    folium.map.CustomPane(PANE_MARKERS, z_index=460).add_to(m)
+    GemeenteLayer(data).add_to(m)
+    return m
+
+
+def outline_group(data: MapData, outline: str) -> folium.FeatureGroup:
+    data_json = data.outline_json(outline)
+    group = folium.FeatureGroup(name=f"Grenzen: {REGION_LABELS[outline]}", show=True)
+    OutlineLayer(data_json, name=REGION_LABELS[outline]).add_to(group)
+    return group
+
+
+def footprint_group(networks: pd.DataFrame, selected_network: str | None) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="Werkgebieden van netwerken", show=True)
+    records = footprint_records(networks, selected_network)
+    if records:
+        FootprintLayer(records).add_to(group)
+    return group
+
+
+MARKER_TOOLTIP_JS = JsCode(
+    "function(feature, layer) {"
+    " layer.bindTooltip(feature.properties.tip, {direction: 'top', offset: [0, -6]});"
+    " if (feature.properties.popup) { layer.bindPopup(feature.properties.popup, {maxWidth: 360}); } }"
+)
+
+
+def marker_group(networks: pd.DataFrame, selected_network: str | None, popups: bool = False) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="Penvoerders (klik voor details)", show=True)
+    features = marker_features(networks, selected_network, popups=popups)
+    if features:
+        folium.GeoJson(
+            _feature_collection(features),
+            name="Penvoerders",
+            marker=folium.CircleMarker(radius=7, weight=1.5, color="#222222", fill=True, pane=PANE_MARKERS),
+            style_function=lambda f: {
+                "fillColor": kind_colour(f["properties"]["kind"]),
+                "fillOpacity": 0.95,
+                "weight": 3.5 if f["properties"]["selected"] else 1.5,
+                "radius": 9 if f["properties"]["selected"] else 7,
+            },
+            on_each_feature=MARKER_TOOLTIP_JS,
+            control=False,
+        ).add_to(group)
+    return group
+
+
+def selection_layers(
+    networks: pd.DataFrame,
+    counts: pd.Series | dict[str, int],
+    data: MapData,
+    outline: str = "provincie",
+    selected_gemeente: str | None = None,
+    selected_network: str | None = None,
+    popups: bool = False,
+) -> list[folium.FeatureGroup]:
+    """The feature groups for one selection: outlines, footprints, markers, state (counts, legend)."""
+    state = folium.FeatureGroup(name="Selectie", control=False, show=True)
+    count_map = counts.to_dict() if isinstance(counts, pd.Series) else dict(counts)
+    SelectionState(count_map, selected_gemeente, networks["kind"]).add_to(state)
+    return [
+        outline_group(data, outline),
+        footprint_group(networks, selected_network),
+        marker_group(networks, selected_network, popups=popups),
+        state,
+    ]
+
+
+def layer_control() -> folium.LayerControl:
+    return folium.LayerControl(position="topright", collapsed=True)
+
+
+def parse_click(tooltip: object) -> tuple[str, str] | None:
+    """``("gemeente", code)`` or ``("network", id)`` from a clicked tooltip text, else None."""
+    if not isinstance(tooltip, str):
+        return None
+    match = CLICK_CODE.search(tooltip)
+    if match is None:
+        return None
+    kind, ident = match.groups()
+    return ("gemeente", ident) if kind == "gm" else ("network", ident)
