@@ -46,10 +46,13 @@ from loaders.yaml_source import MAX_BYTES, Location, Problem, YamlDocument, deco
 
 __all__ = [
     "FIELD_ORDER",
+    "FORM_PATH",
     "REGISTRY_DIR",
+    "STALE_AFTER_DAYS",
     "Problem",
     "RegistryEntry",
     "RegistryResult",
+    "check_document",
     "load_registry",
     "to_yaml",
     "validate_text",
