@@ -65,7 +65,9 @@ def footprint(gemeenten: gpd.GeoDataFrame, codes: tuple[str, ...] | list[str]):
     geoms = gemeenten.geometry.values[gemeenten["code"].isin(list(codes)).to_numpy()]
     if len(geoms) == 0:
         return None
-    merged = shapely.union_all(geoms)
+    # The gemeenten form a coverage (shared borders identical, no overlaps), so the much
+    # faster coverage union gives the same result as a general union.
+    merged = shapely.coverage_union_all(geoms)
     return orient_rfc7946(np.array([merged]))[0]
 
 
