@@ -3,10 +3,12 @@
 One layer (``gemeente`` or a region type) is one collection ``<type>_gegeneraliseerd``,
 read page by page (``GET {base}/collections/{collection}/items?f=json&jaarcode=<year>
 &limit=<n>&crs=<RD>``, then the ``links[]`` entry with ``rel=next`` until it is absent).
+Parameters a ``next`` link drops (``f``, ``jaarcode``, ``crs``) are put back.
 Every page is checked before it is used, and the whole layer again at the end, so a
 broken answer from the server can never reach a snapshot: each problem raises a
 :class:`PdokError` subclass whose message is one line naming the collection, the page and
-URL, and what was wrong.
+URL, and what was wrong. (``numberMatched`` is optional in OGC API Features; when the
+server leaves it out, the count check is skipped and the manifest records ``null``.)
 
 The result is a :class:`PdokLayer` whose frame has the embedded columns (code, name,
 geometry in EPSG:28992), ready for :func:`loaders.snapshot.derive_membership` and
@@ -22,7 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import geopandas as gpd
 import numpy as np
@@ -260,6 +262,8 @@ class PdokClient:
             if on_page is not None:
                 on_page(PageInfo(collection, page, len(features), matched))
             url = _next_link(body, url, where)
+            if url is not None:
+                url = _keep_params(url, first_url)
             if url is not None and url in seen_urls:
                 raise PdokDataError(
                     f"{where}: next link loops back to page {seen_urls[url]} ({url})"
@@ -424,6 +428,22 @@ def _next_link(body: dict, current: str, where: str) -> str | None:
                 raise PdokResponseError(f"{where}: next link without href")
             return urljoin(current, href)
     return None
+
+
+def _keep_params(url: str, first_url: str) -> str:
+    """Put back ``f``, ``jaarcode`` and ``crs`` if a next link dropped them.
+
+    Without them the server would page on in CRS84 or over every year; the checks would
+    catch that, but carrying them along lets the refresh succeed instead of failing.
+    """
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    present = {key for key, _ in query}
+    wanted = [(k, v) for k, v in parse_qsl(urlsplit(first_url).query) if k in ("f", "jaarcode", "crs")]
+    missing = [(k, v) for k, v in wanted if k not in present]
+    if not missing:
+        return url
+    return urlunsplit(parts._replace(query=urlencode(query + missing)))
 
 
 # -- normalising a whole layer -------------------------------------------------------------

@@ -45,6 +45,18 @@ from loaders.snapshot import (
 )
 
 
+DESCRIPTION = """\
+Rebuild the CBS boundaries of one year from PDOK (OGC API Features), all or nothing.
+
+The gemeenten are always fetched; --layers picks the region types to fetch anew (all nine
+by default). Their membership is derived by largest overlap. Membership of the other
+region types and herindelingen.csv (not served by PDOK) are kept from the snapshot that
+already exists under --out, so one must be there. Nothing is replaced unless every page
+passed its checks; on failure the command prints one line starting with "error:" and
+exits 1, and the existing snapshot is left byte-identical.
+"""
+
+
 class RefreshError(SnapshotError):
     """The refresh cannot go ahead (bad arguments, no usable existing snapshot)."""
 
@@ -150,7 +162,9 @@ def combine_membership(
     if new_codes != old_codes:
         added, gone = sorted(new_codes - old_codes), sorted(old_codes - new_codes)
         details = ", ".join(
-            f"{len(codes)} {label} (e.g. {codes[0]})" for codes, label in ((added, "new"), (gone, "gone")) if codes
+            f"{len(codes)} {label} (e.g. {codes[0]})"
+            for codes, label in ((added, "new"), (gone, "gone"))
+            if codes
         )
         raise RefreshError(
             f"gemeente codes changed since {existing_path} ({details}); region types not fetched "
@@ -177,7 +191,9 @@ def refresh(
     if unknown:
         raise RefreshError(f"unknown region type {unknown[0]!r}")
     folder = snapshot_dir(out, year)
-    herindelingen = _read_existing_csv(folder / "herindelingen.csv", HERINDELINGEN_COLUMNS, "herindelingen.csv")
+    herindelingen = _read_existing_csv(
+        folder / "herindelingen.csv", HERINDELINGEN_COLUMNS, "herindelingen.csv"
+    )
     existing_membership = None
     if set(layers) != set(REGION_TYPES):
         existing_membership = _read_existing_csv(
@@ -259,7 +275,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser = subparsers.add_parser(
         "refresh",
         help="rebuild a year's CBS boundaries from PDOK (all or nothing)",
-        description=__doc__,
+        description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--year", type=int, default=DEFAULT_YEAR, help="jaarcode to fetch (default %(default)s)")
@@ -278,7 +294,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "--page-size", type=_page_size, default=MAX_PAGE_LIMIT,
         help="features per request (default and PDOK maximum %(default)s)",
     )
-    parser.add_argument("--timeout", type=float, default=60.0, help="read timeout per request in seconds (default %(default)s)")
-    parser.add_argument("--retries", type=int, default=3, help="retries on connection errors, timeouts, 429 and 5xx (default %(default)s)")
+    parser.add_argument(
+        "--timeout", type=float, default=60.0,
+        help="read timeout per request in seconds (default %(default)s)",
+    )
+    parser.add_argument(
+        "--retries", type=int, default=3,
+        help="retries on connection errors, timeouts, 429 and 5xx, with exponential backoff (default %(default)s)",
+    )
     parser.set_defaults(func=_run)
     return parser

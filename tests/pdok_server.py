@@ -51,6 +51,7 @@ FAULTS = {
     "wrong_crs": "CRS84 coordinates even when RD is asked",
     "empty": "no features at all (numberMatched 0)",
     "loop": "the next link points back to the previous page",
+    "bare_next": "next links carry only the cursor (f, jaarcode, limit and crs dropped)",
     "invalid_geometry": "the first feature of the page repeats its first polygon (overlapping parts)",
 }
 
@@ -153,7 +154,14 @@ class FakePdok:
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="fake-pdok", daemon=True)
         self._thread.start()
 
-    def inject(self, kind: str, collection: str | None = "gemeente_gegeneraliseerd", times: int | None = None, **options) -> None:
+    def inject(
+        self,
+        kind: str,
+        collection: str | None = "gemeente_gegeneraliseerd",
+        times: int | None = None,
+        **options: object,
+    ) -> None:
+        """Add a fault (see FAULTS) for ``collection`` (None: all), for ``times`` requests."""
         if kind not in FAULTS:
             raise ValueError(f"unknown fault {kind!r}")
         with self._lock:
@@ -229,7 +237,8 @@ class _Handler(BaseHTTPRequestHandler):
 
         if collection is None or collection not in served_frames():
             seen(404)
-            self._send(404, "application/problem+json", json.dumps({"title": "Not Found", "status": 404, "detail": f"no such path {url.path}"}).encode())
+            problem = {"title": "Not Found", "status": 404, "detail": f"no such path {url.path}"}
+            self._send(404, "application/problem+json", json.dumps(problem).encode())
             return
         faults = {f.kind: f for f in self.fake._take_faults(collection)}
         if "delay" in faults:
@@ -291,7 +300,8 @@ class _Handler(BaseHTTPRequestHandler):
         if "loop" in faults and offset > 0:
             links.append(self._link("next", collection, params, offset - limit))
         elif has_next:
-            links.append(self._link("next", collection, params, offset + limit))
+            kept = {"limit": str(limit)} if "bare_next" in faults else params
+            links.append(self._link("next", collection, kept, offset + limit))
         stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         head = json.dumps(
             {"type": "FeatureCollection", "timeStamp": stamp, "numberMatched": matched, "numberReturned": len(page), "links": links},

@@ -72,6 +72,15 @@ def test_every_request_asks_rd_for_the_year_with_json_and_the_page_limit(pdok):
     assert all(r.params["crs"] == RD_CRS_URI and "cursor" in r.params for r in rest)
 
 
+def test_next_links_that_drop_crs_and_year_still_page_in_rd_for_the_year(pdok):
+    pdok.inject("bare_next")
+    with make_client(pdok.base_url, Sleeps()) as client:
+        layer = client.fetch_layer("gemeente", 2025)
+    assert len(layer.frame) == 342 and layer.pages == 4
+    for seen in pdok.item_requests(GEMEENTEN):
+        assert seen.params["crs"] == RD_CRS_URI and seen.params["jaarcode"] == "2025"
+
+
 def test_requests_identify_the_project_without_machine_paths(pdok):
     with make_client(pdok.base_url, Sleeps()) as client:
         client.fetch_layer("landsdeel", 2025)
