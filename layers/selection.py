@@ -10,11 +10,13 @@ Rules worth knowing (they are also in the app's help text):
   one of its member gemeenten lies in that region / is that gemeente. National networks
   (``national``) work for the whole country and therefore match every region and gemeente.
 * ``include_national=False`` leaves national networks out of the selection altogether.
-* ``year``: a network counts as active in year Y when the sources show it started in or before
-  Y and do not show it ended before Y. So: ``start_year`` must be known and <= Y (unknown start
-  -> excluded, we cannot vouch for it); a known ``end_year`` must be >= Y (the end year itself
-  still counts); an unknown ``end_year`` means still running, except for networks whose status
-  is ended or succeeded: they ended at an unknown moment, so they are excluded.
+* ``year``: a network counts as active in year Y when the sources show it existed in or before
+  Y and do not show it ended before Y. So: ``start_year`` <= Y; without a start year, the
+  ``status_as_of`` year (a source then showed the network) stands in for it, and with neither
+  the network is excluded (we cannot vouch for it). A known ``end_year`` must be >= Y (the end
+  year itself still counts); an unknown ``end_year`` means still running (the registry's
+  reading of null), except for networks whose status is ended or succeeded: they ended at an
+  unknown moment, so they are excluded.
 * ``gemeente_counts`` counts the selected regional networks per gemeente over their whole
   footprint (also outside a chosen region); national networks are not counted there.
 """
@@ -149,7 +151,7 @@ def _sort_by_name(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _year_mask(networks: gpd.GeoDataFrame, year: int) -> pd.Series:
-    start = networks["start_year"].astype("Int64")
+    start = networks["start_year"].astype("Int64").fillna(networks["status_as_of"].astype("Int64"))
     end = networks["end_year"].astype("Int64")
     started = (start <= year).fillna(False).astype(bool)
     not_ended_before = (end >= year).fillna(False).astype(bool)

@@ -106,7 +106,8 @@ def oracle(network, f: Filter, cbs) -> bool:
     if f.gemeente is not None and not network.national and f.gemeente not in network.member_codes:
         return False
     if f.year is not None:
-        if network.start_year is None or network.start_year > f.year:
+        first_seen = network.start_year if network.start_year is not None else network.status_as_of
+        if first_seen is None or first_seen > f.year:
             return False
         if network.end_year is not None:
             return network.end_year >= f.year
@@ -124,7 +125,7 @@ def filters(draw, cbs):
     sample_themes = sorted({t for n in SAMPLE for t in n.themes})
     sample_kinds = sorted({n.kind for n in SAMPLE})
     sample_gemeenten = sorted({c for n in SAMPLE for c in n.member_codes})
-    boundary_years = sorted({y + d for n in SAMPLE for y in (n.start_year, n.end_year) if y for d in (-1, 0, 1)})
+    boundary_years = sorted({y + d for n in SAMPLE for y in (n.start_year, n.end_year, n.status_as_of) if y for d in (-1, 0, 1)})
     gemeenten = cbs.gemeenten.set_index("code")
     nearby = sorted({(t, gemeenten.loc[c, f"{t}_code"]) for c in sample_gemeenten for t in REGION_TYPES})
     anywhere = sorted(zip(cbs.regions["region_type"], cbs.regions["code"]))

@@ -50,6 +50,7 @@ SAMPLE: tuple[Network, ...] = (
     Network(
         id="kennisnet-groningen", name="Ébène kennisnetwerk Groningen", kind="regionaal-kennisnetwerk",
         themes=("data-monitoring",), status="unknown", sources=SRC, member_codes=(GRONINGEN,),
+        status_as_of=2019,  # no start year; a 2019 source shows it
     ),
     Network(
         id="wsd-utrecht", name="Werkplaats Sociaal Domein Utrecht", kind="werkplaats-sociaal-domein",
@@ -142,29 +143,37 @@ def test_filter_by_gemeente_keeps_networks_covering_it_plus_national(sample_fram
         (2008, {"nji", "wmo-werkplaats-groningen"}),  # start year counts
         (2015, {"nji", "wmo-werkplaats-groningen", "awph-noord"}),  # end year counts
         (2016, {"nji", "awph-noord", "wsd-flevoland"}),  # not after the end year
-        (2020, {"nji", "awph-noord", "wsd-flevoland", "kwj-flevoland"}),
-        (2021, {"nji", "wsd-flevoland", "kwj-flevoland"}),
-        (2026, {"nji", "wsd-flevoland", "kwj-flevoland", "wsd-utrecht"}),
+        (2018, {"nji", "awph-noord", "wsd-flevoland"}),
+        (2019, {"nji", "awph-noord", "wsd-flevoland", "kwj-flevoland", "kennisnet-groningen"}),  # status year
+        (2020, {"nji", "awph-noord", "wsd-flevoland", "kwj-flevoland", "kennisnet-groningen"}),
+        (2021, {"nji", "wsd-flevoland", "kwj-flevoland", "kennisnet-groningen"}),
+        (2026, {"nji", "wsd-flevoland", "kwj-flevoland", "wsd-utrecht", "kennisnet-groningen"}),
     ],
 )
 def test_filter_by_year_counts_start_and_end_year_but_not_after(sample_frame, cbs_data, year, expected):
     assert ids(apply_filter(sample_frame, cbs_data, Filter(year=year))) == expected
 
 
-def test_year_filter_excludes_unknown_start_and_ended_without_end_year(cbs_data):
+def test_year_filter_uses_status_year_without_start_and_excludes_ended_without_end_year(cbs_data):
     frame = networks_frame(
         cbs_data,
         [
             Network(id="no-start", name="A", kind="wmo-werkplaats", themes=("wmo",), status="active",
                     sources=SRC, member_codes=(UTRECHT,)),
+            Network(id="seen-2014", name="D", kind="wmo-werkplaats", themes=("wmo",), status="unknown",
+                    sources=SRC, member_codes=(UTRECHT,), status_as_of=2014),
+            Network(id="seen-2016", name="E", kind="wmo-werkplaats", themes=("wmo",), status="active",
+                    sources=SRC, member_codes=(UTRECHT,), status_as_of=2016),
             Network(id="ended-open", name="B", kind="wmo-werkplaats", themes=("wmo",), status="ended",
                     sources=SRC, member_codes=(UTRECHT,), start_year=2010),
             Network(id="running", name="C", kind="wmo-werkplaats", themes=("wmo",), status="active",
                     sources=SRC, member_codes=(UTRECHT,), start_year=2010),
         ],
     )
-    assert ids(apply_filter(frame, cbs_data, Filter(year=2015))) == {"running"}
-    assert ids(apply_filter(frame, cbs_data, Filter())) == {"no-start", "ended-open", "running"}
+    assert ids(apply_filter(frame, cbs_data, Filter(year=2015))) == {"running", "seen-2014"}
+    assert ids(apply_filter(frame, cbs_data, Filter(year=2016))) == {"running", "seen-2014", "seen-2016"}
+    assert ids(apply_filter(frame, cbs_data, Filter(year=2013))) == {"running"}
+    assert ids(apply_filter(frame, cbs_data, Filter())) == {"no-start", "ended-open", "running", "seen-2014", "seen-2016"}
 
 
 def test_combined_filters_intersect(sample_frame, cbs_data):
