@@ -36,9 +36,9 @@ import numpy as np
 import pandas as pd
 import shapely
 import topojson
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
+from folium.map import ElementAddToElement
 from folium.template import Template
-from folium.utilities import JsCode
 
 from loaders.cbs import CbsData
 from loaders.regions import REGION_LABELS, REGION_TYPES
@@ -104,17 +104,19 @@ def tiles_choice(value: str | None) -> str:
     return choice
 
 
+_JINJA_OPENERS = re.compile(r"\{(?=[{%#])")
+
+
 def js_json(value: object) -> str:
-    """Compact JSON that is safe to embed in a ``<script>`` (no ``<``, ``>``, ``&`` literals)."""
+    """Compact JSON that is safe to embed in a ``<script>`` and inert for Jinja.
+
+    No ``<``, ``>``, ``&`` literals (so no ``</script>``), and no ``{{``, ``{%`` or ``{#``:
+    compact JSON never produces those outside strings, and inside strings ``\\u007b`` is the
+    same character.
+    """
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _rounded(geom) -> dict | None:
-    """GeoJSON geometry dict with coordinates rounded to ``DECIMALS``."""
-    if geom is None or geom.is_empty:
-        return None
-    return shapely.geometry.mapping(shapely.transform(geom, lambda c: np.round(c, DECIMALS)))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return _JINJA_OPENERS.sub(r"\\u007b", text)
 
 
 def _feature_collection(features: list[dict]) -> dict:
@@ -200,7 +202,36 @@ def prepare_map_data(cbs: CbsData, tolerance_m: float = WEB_TOLERANCE_M) -> MapD
 # --- elements -------------------------------------------------------------------------------
 
 
-class GemeenteLayer(folium.map.Layer):
+class _Raw(Element):
+    """Already-rendered text. branca would compile it as a Jinja template (slow for 165 KB of
+    topology, and it would evaluate any ``{{ }}`` in the data)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Raw"
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class _RawScript:
+    """Mixin for our elements: render the script macro once and attach it as raw text."""
+
+    def render(self, **kwargs) -> None:
+        if isinstance(self, folium.map.Layer) and self.show:
+            self.add_child(
+                ElementAddToElement(element_name=self.get_name(), element_parent_name=self._parent.get_name()),
+                name=self.get_name() + "_add",
+            )
+        figure = self.get_root()
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_Raw(script(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class GemeenteLayer(_RawScript, folium.map.Layer):
     """The 342 gemeenten: thin outlines, transparent fill, one tooltip per gemeente.
 
     Registers ``window.kkGemeenten`` and ``window.kkGemeenteTip`` so that the selection layer
@@ -250,7 +281,7 @@ class GemeenteLayer(folium.map.Layer):
         self.selected_style_json = js_json(gemeente_style(selected=True))
 
 
-class OutlineLayer(folium.map.Layer):
+class OutlineLayer(_RawScript, folium.map.Layer):
     """Region boundaries drawn on top of the footprints; not interactive, so clicks pass through."""
 
     _template = Template(
@@ -275,7 +306,7 @@ class OutlineLayer(folium.map.Layer):
         )
 
 
-class FootprintLayer(folium.map.Layer):
+class FootprintLayer(_RawScript, folium.map.Layer):
     """Network footprints, merged in the browser from the gemeente topology by member codes."""
 
     _template = Template(
@@ -314,7 +345,41 @@ class FootprintLayer(folium.map.Layer):
         self.styles_json = js_json(styles)
 
 
-class SelectionState(MacroElement):
+class MarkerLayer(_RawScript, folium.map.Layer):
+    """Host markers: circle markers coloured by kind, tooltip (with the hidden code), optional popup."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup();
+        (function(group) {
+            var styles = {{ this.styles_json }};
+            {{ this.records_json }}.forEach(function(r) {
+                var style = styles[r.kind + (r.selected ? '|selected' : '')] || styles['|default'];
+                var marker = L.circleMarker([r.lat, r.lon], Object.assign({pane: {{ this.pane_json }}}, style));
+                marker.bindTooltip(r.tip, {direction: 'top', offset: [0, -6]});
+                if (r.popup) { marker.bindPopup(r.popup, {maxWidth: 360}); }
+                marker.addTo(group);
+            });
+        })({{ this.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, records: list[dict], name: str = "Penvoerders") -> None:
+        super().__init__(name=name, overlay=True, control=False, show=True)
+        self._name = "MarkerLayer"
+        self.records = records
+        self.records_json = js_json(records)
+        self.pane_json = js_json(PANE_MARKERS)
+        styles = {"|default": marker_style("", selected=False)}
+        for kind in sorted({r["kind"] for r in records}):
+            styles[kind] = marker_style(kind, selected=False)
+            styles[kind + "|selected"] = marker_style(kind, selected=True)
+        self.styles_json = js_json(styles)
+
+
+class SelectionState(_RawScript, MacroElement):
     """Applies one selection to the static layers: gemeente tooltips and highlight, legend."""
 
     _template = Template(
@@ -394,13 +459,23 @@ def footprint_style(kind: str, selected: bool) -> dict:
     }
 
 
+def marker_style(kind: str, selected: bool) -> dict:
+    return {
+        "radius": 9 if selected else 7,
+        "color": "#000000" if selected else "#222222",
+        "weight": 3.5 if selected else 1.5,
+        "fillColor": kind_colour(kind),
+        "fillOpacity": 0.95,
+    }
+
+
 def _strings(value: object) -> list[str]:
     if value is None or isinstance(value, str):
         return [value] if value else []
     return [str(v) for v in value]
 
 
-def marker_tooltip(row: pd.Series) -> str:
+def marker_tooltip(row) -> str:
     """Escaped tooltip HTML of a host marker, ending in the hidden network code."""
     hosts = _strings(row.get("hosts"))
     lines = [f"<b>{html_text(row['name'])}</b>", html_text(kind_label(str(row["kind"])))]
@@ -411,7 +486,7 @@ def marker_tooltip(row: pd.Series) -> str:
     return "<br>".join(lines) + f"<span hidden> kk:net:{html_text(row['id'])}</span>"
 
 
-def _years(row: pd.Series) -> str:
+def _years(row) -> str:
     start, end = row.get("start_year"), row.get("end_year")
     start_text = "?" if start is None or pd.isna(start) else str(int(start))
     if end is None or pd.isna(end):
@@ -419,7 +494,7 @@ def _years(row: pd.Series) -> str:
     return f"{start_text}–{int(end)}"
 
 
-def network_popup(row: pd.Series) -> str:
+def network_popup(row) -> str:
     """Escaped popup HTML with the essentials of a network (used by the standalone export)."""
     from loaders.vocabulary import STATUSES, THEMES
     from layers.style import html_link
@@ -489,24 +564,29 @@ def spread_points(points: list[tuple[float, float]], radius_deg: float = 0.03) -
     return out
 
 
-def marker_features(networks: pd.DataFrame, selected_network: str | None, popups: bool = False) -> list[dict]:
-    """One point feature per selected network with a known host location (popup HTML optional)."""
-    rows = [row for _, row in networks.iterrows() if pd.notna(row["host_lon"]) and pd.notna(row["host_lat"])]
+def _records(networks: pd.DataFrame) -> list[dict]:
+    """Rows as dicts without the geometry (much faster than ``iterrows`` on a GeoDataFrame)."""
+    return pd.DataFrame(networks.drop(columns="geometry", errors="ignore")).to_dict("records")
+
+
+def marker_records(networks: pd.DataFrame, selected_network: str | None, popups: bool = False) -> list[dict]:
+    """One marker per selected network with a known host location (popup HTML optional)."""
+    rows = [r for r in _records(networks) if pd.notna(r["host_lon"]) and pd.notna(r["host_lat"])]
     points = spread_points([(float(r["host_lon"]), float(r["host_lat"])) for r in rows])
-    return [
-        {
-            "type": "Feature",
+    records = []
+    for row, (lon, lat) in zip(rows, points):
+        record = {
             "id": str(row["id"]),
-            "properties": {
-                "kind": str(row["kind"]),
-                "selected": str(row["id"]) == selected_network,
-                "tip": marker_tooltip(row),
-                **({"popup": network_popup(row)} if popups else {}),
-            },
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "kind": str(row["kind"]),
+            "selected": str(row["id"]) == selected_network,
+            "lon": lon,
+            "lat": lat,
+            "tip": marker_tooltip(row),
         }
-        for row, (lon, lat) in zip(rows, points)
-    ]
+        if popups:
+            record["popup"] = network_popup(row)
+        records.append(record)
+    return records
 
 
 # --- the map ----------------------------------------------------------------------------------
@@ -580,30 +660,11 @@ def footprint_group(networks: pd.DataFrame, selected_network: str | None) -> fol
     return group
 
 
-MARKER_TOOLTIP_JS = JsCode(
-    "function(feature, layer) {"
-    " layer.bindTooltip(feature.properties.tip, {direction: 'top', offset: [0, -6]});"
-    " if (feature.properties.popup) { layer.bindPopup(feature.properties.popup, {maxWidth: 360}); } }"
-)
-
-
 def marker_group(networks: pd.DataFrame, selected_network: str | None, popups: bool = False) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name="Penvoerders (klik voor details)", show=True)
-    features = marker_features(networks, selected_network, popups=popups)
-    if features:
-        folium.GeoJson(
-            _feature_collection(features),
-            name="Penvoerders",
-            marker=folium.CircleMarker(radius=7, weight=1.5, color="#222222", fill=True, pane=PANE_MARKERS),
-            style_function=lambda f: {
-                "fillColor": kind_colour(f["properties"]["kind"]),
-                "fillOpacity": 0.95,
-                "weight": 3.5 if f["properties"]["selected"] else 1.5,
-                "radius": 9 if f["properties"]["selected"] else 7,
-            },
-            on_each_feature=MARKER_TOOLTIP_JS,
-            control=False,
-        ).add_to(group)
+    records = marker_records(networks, selected_network, popups=popups)
+    if records:
+        MarkerLayer(records).add_to(group)
     return group
 
 

@@ -8,7 +8,6 @@ background tiles and the links in popups and attribution.
 
 from __future__ import annotations
 
-from branca.element import Element
 
 from loaders.cbs import CbsData
 from layers.assets import inline_assets
@@ -17,6 +16,7 @@ from layers.mapview import (
     MapData,
     base_map,
     layer_control,
+    _Raw,
     prepare_map_data,
     selection_layers,
 )
@@ -75,11 +75,11 @@ def standalone_html(
 
     figure = m.get_root()
     scripts, css = inline_assets()
-    figure.header.add_child(Element(f"<title>{html_text(PAGE_TITLE)}</title>"), name="kk_title")
-    figure.header.add_child(Element(f"<style>{css}</style>"), name="kk_leaflet_css")
-    figure.header.add_child(Element(f"<style>{PAGE_CSS}</style>"), name="kk_page_css")
+    figure.header.add_child(_Raw(f"<title>{html_text(PAGE_TITLE)}</title>"), name="kk_title")
+    figure.header.add_child(_Raw(f"<style>{css}</style>"), name="kk_leaflet_css")
+    figure.header.add_child(_Raw(f"<style>{PAGE_CSS}</style>"), name="kk_page_css")
     for i, js in enumerate(scripts):
-        figure.header.add_child(Element(f"<script>{js}</script>"), name=f"kk_script_{i}")
+        figure.header.add_child(_Raw(f"<script>{js}</script>"), name=f"kk_script_{i}")
     header = (
         '<div class="kk-header">'
         f"<h1>{html_text(PAGE_TITLE)}</h1>"
@@ -87,7 +87,7 @@ def standalone_html(
         "klik op een stip voor de details van een netwerk.</p>"
         "</div>"
     )
-    figure.html.add_child(Element(header), name="kk_header", index=0)
+    figure.html.add_child(_Raw(header), name="kk_header", index=0)
     footer = (
         '<div class="kk-footer">'
         f"{_national_list(sel)}"

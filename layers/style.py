@@ -36,9 +36,11 @@ GEMEENTE_STROKE = "#6b6b6b"
 SELECTED_GEMEENTE_STROKE = "#000000"
 OUTLINE_STROKE = "#222222"
 
-# Characters that are harmless in HTML but special inside a JavaScript template literal
-# (folium's Tooltip renders its text between backticks).
-_TEMPLATE_LITERAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+# Characters that are harmless in HTML but special elsewhere on the way to the browser: inside a
+# JavaScript template literal (folium's Tooltip renders its text between backticks) and in
+# Jinja (branca compiles rendered element scripts as templates again, so "{{ ... }}" in data
+# would be evaluated on the server).
+_TEMPLATE_LITERAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
 
 
 def kind_colour(kind: str) -> str:
