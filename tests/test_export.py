@@ -16,7 +16,7 @@ from loaders.footprints import Network, networks_frame
 from loaders.snapshot import NL_BOUNDS_WGS84
 from layers.export import CSV_COLUMNS, export_filename, safe_url, to_csv, to_geojson
 from layers.selection import Filter, apply_filter
-from tests.test_selection import FLEVOLAND, SAMPLE, SRC, UTRECHT, ZEEWOLDE, sample_frame  # noqa: F401
+from tests.test_selection import FLEVOLAND, SRC, UTRECHT, ZEEWOLDE, sample_frame  # noqa: F401 (fixture)
 
 PROPERTIES = {
     "id", "name", "kind", "kind_label", "themes", "theme_labels", "national", "hosts", "partners", "website",
@@ -173,7 +173,8 @@ def test_csv_has_exact_rows_for_hand_made_case(sample_frame, cbs_data):
 
 
 def test_csv_joins_themes_with_semicolons_and_keeps_accents(sample_frame, cbs_data):
-    sel = apply_filter(sample_frame, cbs_data, Filter(kinds=("regionaal-kennisnetwerk", "academische-werkplaats-publieke-gezondheid")))
+    kinds = ("regionaal-kennisnetwerk", "academische-werkplaats-publieke-gezondheid")
+    sel = apply_filter(sample_frame, cbs_data, Filter(kinds=kinds))
     frame = pd.read_csv(io.StringIO(to_csv(sel, cbs_data)), dtype=str, keep_default_na=False)
     assert frame[["network_id", "themes", "gemeente_code"]].values.tolist() == [
         ["awph-noord", "publieke-gezondheid;jeugd", "GM0014"],

@@ -14,7 +14,7 @@ import pytest
 import layers.__main__ as cli
 from layers.export import CSV_COLUMNS
 from tests.conftest import ROOT
-from tests.test_selection import SAMPLE, sample_frame  # noqa: F401
+from tests.test_selection import sample_frame  # noqa: F401 (fixture)
 
 
 def run(argv, cbs_data, frame):
@@ -144,7 +144,8 @@ def test_cli_exports_real_registry_csv_for_a_province(tmp_path, real_networks, c
                              "--status", "actief")
     assert result.returncode == 0, result.stderr
     frame = pd.read_csv(out, dtype=str, keep_default_na=False)
-    expected = apply_filter(real_networks, cbs_data, Filter(region_type="provincie", region_code="PV26", status="actief"))
+    f = Filter(region_type="provincie", region_code="PV26", status="actief")
+    expected = apply_filter(real_networks, cbs_data, f)
     assert expected.n_networks > 0
     assert sorted(set(frame["network_id"])) == sorted(expected.ids)
 

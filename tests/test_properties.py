@@ -125,7 +125,8 @@ def filters(draw, cbs):
     sample_themes = sorted({t for n in SAMPLE for t in n.themes})
     sample_kinds = sorted({n.kind for n in SAMPLE})
     sample_gemeenten = sorted({c for n in SAMPLE for c in n.member_codes})
-    boundary_years = sorted({y + d for n in SAMPLE for y in (n.start_year, n.end_year, n.status_as_of) if y for d in (-1, 0, 1)})
+    years = {y for n in SAMPLE for y in (n.start_year, n.end_year, n.status_as_of) if y}
+    boundary_years = sorted({y + d for y in years for d in (-1, 0, 1)})
     gemeenten = cbs.gemeenten.set_index("code")
     nearby = sorted({(t, gemeenten.loc[c, f"{t}_code"]) for c in sample_gemeenten for t in REGION_TYPES})
     anywhere = sorted(zip(cbs.regions["region_type"], cbs.regions["code"]))

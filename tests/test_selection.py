@@ -84,7 +84,8 @@ def test_empty_filter_keeps_every_network_sorted_by_name_ignoring_accents(sample
 
 
 def test_filter_by_theme_keeps_networks_with_any_chosen_theme(sample_frame, cbs_data):
-    assert ids(apply_filter(sample_frame, cbs_data, Filter(themes=("jeugd",)))) == {"kwj-flevoland", "awph-noord", "nji"}
+    jeugd = apply_filter(sample_frame, cbs_data, Filter(themes=("jeugd",)))
+    assert ids(jeugd) == {"kwj-flevoland", "awph-noord", "nji"}
     both = apply_filter(sample_frame, cbs_data, Filter(themes=("wmo", "data-monitoring")))
     assert ids(both) == {"wsd-flevoland", "wmo-werkplaats-groningen", "kennisnet-groningen"}
 
@@ -132,7 +133,8 @@ def test_region_type_alias_and_lowercase_code_are_normalised(sample_frame, cbs_d
 
 
 def test_filter_by_gemeente_keeps_networks_covering_it_plus_national(sample_frame, cbs_data):
-    assert ids(apply_filter(sample_frame, cbs_data, Filter(gemeente=ZEEWOLDE))) == {"wsd-flevoland", "awph-noord", "nji"}
+    zeewolde = apply_filter(sample_frame, cbs_data, Filter(gemeente=ZEEWOLDE))
+    assert ids(zeewolde) == {"wsd-flevoland", "awph-noord", "nji"}
     assert ids(apply_filter(sample_frame, cbs_data, Filter(gemeente=UTRECHT))) == {"wsd-utrecht", "nji"}
 
 
@@ -173,7 +175,7 @@ def test_year_filter_uses_status_year_without_start_and_excludes_ended_without_e
     assert ids(apply_filter(frame, cbs_data, Filter(year=2015))) == {"running", "seen-2014"}
     assert ids(apply_filter(frame, cbs_data, Filter(year=2016))) == {"running", "seen-2014", "seen-2016"}
     assert ids(apply_filter(frame, cbs_data, Filter(year=2013))) == {"running"}
-    assert ids(apply_filter(frame, cbs_data, Filter())) == {"no-start", "ended-open", "running", "seen-2014", "seen-2016"}
+    assert ids(apply_filter(frame, cbs_data, Filter())) == set(frame["id"])
 
 
 def test_combined_filters_intersect(sample_frame, cbs_data):
@@ -212,7 +214,8 @@ def test_gemeente_counts_cover_whole_footprint_of_networks_touching_a_region(sam
 
 
 def test_summary_text_plural_singular_and_national(sample_frame, cbs_data):
-    assert summary_text(apply_filter(sample_frame, cbs_data, Filter())) == "7 netwerken in 9 gemeenten (waarvan 1 landelijk)"
+    everything = apply_filter(sample_frame, cbs_data, Filter())
+    assert summary_text(everything) == "7 netwerken in 9 gemeenten (waarvan 1 landelijk)"
     one = apply_filter(sample_frame, cbs_data, Filter(kinds=("regionaal-kennisnetwerk",)))
     assert summary_text(one) == "1 netwerk in 1 gemeente"
     two_gm = apply_filter(sample_frame, cbs_data, Filter(kinds=("wmo-werkplaats",)))

@@ -6,6 +6,7 @@ import pytest
 
 from layers.selection import Filter
 from layers.urlstate import (
+    KEYS,
     MAX_NOTICES,
     MAX_VALUES,
     ViewState,
@@ -134,7 +135,7 @@ def test_streamlit_embed_params_are_ignored_silently(cbs_data):
     assert from_query_params({"embed": "true", "embed_options": "light_theme"}, cbs_data, ALL_IDS) == (ViewState(), [])
 
 
-@pytest.mark.parametrize("key", ["thema", "soort", "status", "regio", "gemeente", "jaar", "netwerk", "grenzen", "landelijk"])
+@pytest.mark.parametrize("key", KEYS)
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_values_never_raise_and_notices_stay_plain(cbs_data, key, value):
     state, notices = from_query_params({key: value}, cbs_data, ALL_IDS)
