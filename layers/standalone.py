@@ -60,7 +60,7 @@ def standalone_html(
     geometry is prepared here, about a second). ``tiles``: ``brt``, ``osm`` or ``none``.
     """
     if data is None:
-        data = prepare_map_data(cbs, sel.networks)
+        data = prepare_map_data(cbs)
     m = base_map(data, tiles=tiles, asset_base=None, height="78%")
     for group in selection_layers(
         sel.networks,

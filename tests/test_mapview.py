@@ -1,0 +1,171 @@
+"""The folium map: base map, selection layers, escaping, click codes."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from layers import mapview
+from loaders.footprints import Network, networks_frame
+
+EVIL = '<script>alert("x")</script> {{ 7*7 }} `${x}`'
+
+
+def _codes(cbs, column, value):
+    g = cbs.gemeenten
+    return tuple(sorted(g.loc[g[column] == value, "code"]))
+
+
+@pytest.fixture(scope="module")
+def map_data(cbs_data):
+    return mapview.prepare_map_data(cbs_data)
+
+
+@pytest.fixture(scope="module")
+def networks(cbs_data):
+    return networks_frame(
+        cbs_data,
+        [
+            Network(
+                id="wsd-utrecht",
+                name="WSD " + EVIL,
+                kind="werkplaats-sociaal-domein",
+                themes=("wmo",),
+                status="active",
+                sources=("https://example.nl",),
+                member_codes=_codes(cbs_data, "provincie_name", "Utrecht"),
+                host_gemeente="GM0344",
+                hosts=("Hogeschool " + EVIL,),
+            ),
+            Network(
+                id="kwj-groningen",
+                name="KWJ Groningen",
+                kind="kenniswerkplaats-jeugd",
+                themes=("jeugd",),
+                status="active",
+                sources=("https://example.nl",),
+                member_codes=_codes(cbs_data, "provincie_name", "Groningen"),
+                host_gemeente="GM0014",
+            ),
+            Network(
+                id="movisie",
+                name="Movisie",
+                kind="landelijk-kennisinstituut",
+                themes=("wmo",),
+                status="active",
+                sources=("https://example.nl",),
+                national=True,
+                coverage_basis="national",
+                host_gemeente="GM0344",
+            ),
+        ],
+    )
+
+
+def _render(map_data, networks, **kwargs) -> str:
+    m = mapview.base_map(map_data, tiles="none", asset_base="../app.static/")
+    for group in mapview.selection_layers(networks, kwargs.pop("counts", {}), map_data, **kwargs):
+        group.add_to(m)
+    return m.get_root().render()
+
+
+def test_gemeente_topology_holds_all_342_gemeenten(map_data):
+    topology = json.loads(map_data.gemeenten_json)
+    geometries = topology["objects"][mapview.TOPO_OBJECT]["geometries"]
+    assert len(geometries) == 342 == map_data.n_gemeenten
+    assert {g["properties"]["code"] for g in geometries} == set(map_data.gemeente_codes)
+
+
+def test_default_view_payload_stays_small(map_data):
+    assert len(map_data.gemeenten_json) < 250_000
+    assert len(map_data.outline_json("provincie")) < 40_000
+
+
+def test_base_map_script_does_not_depend_on_the_selection(map_data, networks):
+    a = mapview.base_map(map_data, tiles="none", asset_base="x/").get_root().render()
+    b = mapview.base_map(map_data, tiles="none", asset_base="x/").get_root().render()
+    strip = lambda s: re.sub(r"_[0-9a-f]{32}", "", s)  # noqa: E731 - folium's random ids
+    assert strip(a) == strip(b)
+
+
+def test_footprint_layer_has_exactly_the_selected_regional_networks(networks):
+    records = mapview.footprint_records(networks, selected_network="kwj-groningen")
+    assert {r["id"] for r in records} == {"wsd-utrecht", "kwj-groningen"}  # Movisie is national
+    assert [r["selected"] for r in records if r["id"] == "kwj-groningen"] == [True]
+    only_one = mapview.footprint_records(networks[networks["id"] == "kwj-groningen"], None)
+    assert [r["id"] for r in only_one] == ["kwj-groningen"]
+
+
+def test_markers_for_every_network_with_a_host_and_shared_spots_spread(networks):
+    records = mapview.marker_records(networks, None)
+    assert {r["id"] for r in records} == {"wsd-utrecht", "kwj-groningen", "movisie"}
+    utrecht = [(r["lon"], r["lat"]) for r in records if r["id"] in ("wsd-utrecht", "movisie")]
+    assert utrecht[0] != utrecht[1]  # same host gemeente, still two clickable markers
+
+
+def test_tooltips_and_popups_escape_registry_text(map_data, networks):
+    html = _render(map_data, networks)
+    assert "<script>alert" not in html
+    assert "{{ 7*7 }}" not in html and ">49<" not in html  # no server-side template evaluation
+    records = mapview.marker_records(networks, None, popups=True)
+    tip = next(r["tip"] for r in records if r["id"] == "wsd-utrecht")
+    assert "&lt;script&gt;" in tip and "<script>" not in tip
+    popup = next(r["popup"] for r in records if r["id"] == "wsd-utrecht")
+    assert "<script>" not in popup and "`" not in popup
+
+
+def test_click_codes_round_trip(networks):
+    tip = mapview.marker_tooltip(networks.iloc[0])
+    text = re.sub(r"<[^>]+>", "", tip)  # what the browser's textContent returns
+    assert mapview.parse_click(text) == ("network", "wsd-utrecht")
+    assert mapview.parse_click("Utrecht\n3 regionale netwerken in de selectie kk:gm:GM0344") == ("gemeente", "GM0344")
+    assert mapview.parse_click("Name with kk:net:fake in it kk:net:real") == ("network", "real")
+    assert mapview.parse_click("kk:net:fake then more text") is None  # the code must come last
+    assert mapview.parse_click(None) is None
+    assert mapview.parse_click("Utrecht") is None
+
+
+def test_empty_selection_builds_a_map_without_data_layers(map_data, networks):
+    html = _render(map_data, networks.iloc[0:0])
+    assert "kkGemeenten" in html
+    assert "topojson.merge(window.kkTopo, parts)" not in html  # no footprint layer
+    assert "L.circleMarker" not in html  # no marker layer
+
+
+def test_map_loads_only_the_vendored_assets(map_data):
+    m = mapview.base_map(map_data, tiles="none", asset_base="../app.static/")
+    js, css = mapview.asset_links("../app.static/")
+    assert m.default_js == js and m.default_css == css
+    assert all(url.startswith("../app.static/") for _, url in js + css)
+    html = m.get_root().render()
+    assert not re.search(r'(src|href)="https?://', html)
+
+
+def test_tiles_choice_reads_the_setting():
+    assert mapview.tiles_choice(None) == "brt"
+    assert mapview.tiles_choice(" NONE ") == "none"
+    with pytest.raises(mapview.MapDataError, match="MAP_TILES"):
+        mapview.tiles_choice("google")
+
+
+def test_brt_tiles_carry_their_attribution(map_data):
+    html = mapview.base_map(map_data, tiles="brt").get_root().render()
+    assert "service.pdok.nl/brt/achtergrondkaart" in html and "Kadaster" in html
+
+
+def test_outlines_exist_for_every_region_type(map_data):
+    from loaders.regions import REGION_TYPES
+
+    for region_type in REGION_TYPES:
+        fc = json.loads(map_data.outline_json(region_type))
+        assert fc["features"][0]["geometry"]["type"] in ("MultiLineString", "LineString")
+    with pytest.raises(mapview.MapDataError):
+        map_data.outline_json("wijk")
+
+
+def test_js_json_is_inert_in_script_and_jinja():
+    text = mapview.js_json({"a": "</script>{{x}}{%y%}{#z#}"})
+    assert "</script" not in text and "{{" not in text and "{%" not in text and "{#" not in text
+    assert json.loads(text) == {"a": "</script>{{x}}{%y%}{#z#}"}
