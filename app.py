@@ -136,6 +136,7 @@ with st.sidebar:
         "Regio",
         options=[None, *REGION_TYPES],
         format_func=lambda t: "Geen regiofilter" if t is None else REGION_LABELS[t],
+        placeholder="Geen regiofilter",
         key=K_REGION_TYPE,
     )
     if ss.get(K_REGION_TYPE):
@@ -168,6 +169,7 @@ with st.sidebar:
         "Actief in jaar",
         options=[None, *years],
         format_func=lambda y: "Alle jaren" if y is None else str(y),
+        placeholder="Alle jaren",
         key=K_YEAR,
     )
     st.toggle("Landelijke netwerken tonen", key=K_NATIONAL)

@@ -626,6 +626,8 @@ def base_map(
         zoom_snap=0.25,
     )
     folium.FitBounds([[50.75, 3.36], [53.56, 7.23]], padding=(8, 8)).add_to(m)
+    # folium only hands min/max zoom to a default tile layer; without one they must be map options.
+    m.options.update({"minZoom": 6, "maxZoom": 18})
     js, css = asset_links(asset_base) if asset_base is not None else ([], [])
     m.default_js = js
     m.default_css = css

@@ -1,0 +1,123 @@
+"""The app in headless chromium: map, filter, click, download, shared URL, no outside requests."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import expect
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+GEMEENTE_PATHS = ".leaflet-kk-gemeenten-pane path.leaflet-interactive"
+FOOTPRINT_PATHS = ".leaflet-overlay-pane path"
+SCREENSHOT = "/tmp/kenniskaart-e2e.png"
+
+
+def open_app(page, server_url, query: str = ""):
+    page.goto(f"{server_url}/{query}")
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator(GEMEENTE_PATHS)).to_have_count(342)
+    return frame
+
+
+def wait_idle(page) -> None:
+    """Wait until Streamlit has finished the current script run (the running indicator is gone)."""
+    page.wait_for_timeout(300)
+    expect(page.get_by_test_id("stStatusWidget").filter(has_text=re.compile("Running|Stop"))).to_have_count(0)
+
+
+def summary(page) -> str:
+    return page.locator("h5").filter(has_text=re.compile(r"netwerk|Geen")).first.inner_text()
+
+
+def map_frame(page):
+    return page.locator(MAP_FRAME).element_handle().content_frame()
+
+
+def test_map_shows_342_gemeenten_footprints_and_legend(page, server_url, context):
+    frame = open_app(page, server_url)
+    assert frame.locator(FOOTPRINT_PATHS).count() > 10
+    expect(frame.locator(".kk-legend")).to_contain_text("Werkplaats Sociaal Domein")
+    expect(frame.locator(".leaflet-control-attribution")).to_contain_text("CBS")
+    page.screenshot(path=SCREENSHOT, full_page=True)
+    assert context.external_requests == []
+
+
+def test_theme_filter_changes_footprints_and_table(page, server_url, context):
+    frame = open_app(page, server_url)
+    before_paths = frame.locator(FOOTPRINT_PATHS).count()
+    before = summary(page)
+    page.get_by_test_id("stMultiSelect").first.click()
+    page.get_by_role("option", name="Onbegrepen gedrag en psychische kwetsbaarheid").click()
+    page.keyboard.press("Escape")
+    expect(page.locator("h5").filter(has_text="netwerk").first).not_to_have_text(before)
+    n = int(re.match(r"(\d+)", summary(page)).group(1))
+    expect(page.get_by_test_id("stDataFrame").locator("[aria-rowcount]").first).to_have_attribute(
+        "aria-rowcount", str(n + 1)
+    )
+    expect(frame.locator(GEMEENTE_PATHS)).to_have_count(342)
+    assert frame.locator(FOOTPRINT_PATHS).count() < before_paths
+    assert "thema=onbegrepen-gedrag" in page.url
+    assert context.external_requests == []
+
+
+def test_clicking_a_gemeente_shows_its_networks(page, server_url, context):
+    open_app(page, server_url)
+    frame = map_frame(page)
+    # A point inside a gemeente where no marker lies on top, found in the page itself.
+    target = frame.evaluate(
+        """() => {
+            let found = null;
+            window.kkGemeenten.eachLayer(layer => {
+                if (found) return;
+                const p = window.kkMap.latLngToContainerPoint(layer.getBounds().getCenter());
+                const rect = window.kkMap.getContainer().getBoundingClientRect();
+                const el = document.elementFromPoint(rect.left + p.x, rect.top + p.y);
+                if (el === layer.getElement()) found = {x: rect.left + p.x, y: rect.top + p.y,
+                                                       code: layer.feature.properties.code};
+            });
+            return found;
+        }"""
+    )
+    assert target is not None
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.mouse.move(box["x"] + target["x"], box["y"] + target["y"])
+    expect(page.frame_locator(MAP_FRAME).locator(".leaflet-tooltip")).to_contain_text("in de selectie")
+    page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+    expect(page.get_by_text(re.compile(r"Netwerken in deze gemeente \(\d+\)"))).to_be_visible()
+    expect(page.get_by_text(f"({target['code']})").first).to_be_visible()
+    assert f"gemeente={target['code']}" in page.url
+    assert context.external_requests == []
+
+
+def test_geojson_download_is_valid_and_matches_the_table(page, server_url, context):
+    open_app(page, server_url, "?thema=jeugd")
+    wait_idle(page)
+    n = int(re.match(r"(\d+)", summary(page)).group(1))
+    download = None
+    # A deferred download is bound to one script run; a rerun that starts just as the button is
+    # clicked (the map reporting its first state) can swallow the click. A user would click again.
+    for _ in range(3):
+        try:
+            with page.expect_download(timeout=10_000) as pending:
+                page.get_by_role("button", name="GeoJSON").click()
+            download = pending.value
+            break
+        except PlaywrightTimeoutError:
+            wait_idle(page)
+    assert download is not None, "no download after three clicks"
+    collection = json.loads(open(download.path(), encoding="utf-8").read())
+    assert collection["type"] == "FeatureCollection"
+    assert len(collection["features"]) == n
+    assert all("jeugd" in f["properties"]["themes"] for f in collection["features"])
+    assert download.suggested_filename.endswith(".geojson")
+    assert context.external_requests == []
+
+
+def test_shared_url_restores_the_view(page, server_url, context):
+    frame = open_app(page, server_url, "?thema=jeugd&gemeente=GM0344&grenzen=jeugdregio")
+    expect(page.get_by_test_id("stMultiSelect").first).to_contain_text("Jeugd en gezin")
+    expect(page.get_by_text("Utrecht (GM0344)").first).to_be_visible()
+    expect(frame.locator(".leaflet-kk-outlines-pane path")).not_to_have_count(0)
+    assert context.external_requests == []
