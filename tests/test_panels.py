@@ -39,7 +39,7 @@ def test_network_details_show_sources_and_coverage_note(cbs_data):
         ],
     )
     md = panels.network_details_md(frame.iloc[0], cbs_data, {"n0": "Oude werkplaats"})
-    assert "[bron 1](https://a.nl)" in md and "ftp" in md and "](ftp" not in md
+    assert "[bron 1](https://a.nl)" in md and "bron 2" in md and "ftp" not in md  # non-http: label only
     assert "Werkgebied afgeleid uit een regionaam" in md and "\\*regio\\*" in md
     assert "Oude werkplaats" in md and "2012–2016" in md
     assert "](javascript" not in md
