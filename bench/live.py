@@ -1,0 +1,163 @@
+"""Measurements against a running app in headless Chromium: page open, filter change, click,
+bytes on the wire and server memory with several sessions."""
+
+from __future__ import annotations
+
+import gzip
+import time
+from dataclasses import dataclass
+
+from bench.apps import CLICK_GEMEENTEN, TOGGLE_THEME, AppSpec
+from bench.browser import (
+    BrowserError,
+    Session,
+    Traffic,
+    click_latlng,
+    wait_outlines,
+    wait_settled,
+    wait_text,
+)
+from bench.server import StreamlitServer
+
+
+@dataclass(frozen=True)
+class Payload:
+    """Bytes one page load received, split into app data (websocket) and HTTP responses."""
+
+    ws_raw: int
+    ws_gzip: int
+    ws_frames: int
+    http_body: int
+    http_wire: int
+    http_top: list[tuple[str, int]]
+    external_blocked: int
+
+
+def payload_of(traffic: Traffic) -> Payload:
+    blob = b"".join(traffic.ws_frames)
+    top = sorted(traffic.http_by_url.items(), key=lambda kv: -kv[1])[:5]
+    return Payload(
+        ws_raw=len(blob),
+        ws_gzip=len(gzip.compress(blob, compresslevel=6)),
+        ws_frames=len(traffic.ws_frames),
+        http_body=traffic.http_body_bytes,
+        http_wire=traffic.http_wire_bytes,
+        http_top=top,
+        external_blocked=len(traffic.external_blocked),
+    )
+
+
+def open_page(browser, server: StreamlitServer, outlines: int, query: str = "", capture: bool = False):
+    """Open the app in a fresh context; returns (ms to outlines, session, page) with the page settled."""
+    session = Session(browser, outlines)
+    try:
+        page = session.new_page(capture=capture)
+        page.goto(server.url + (f"?{query}" if query else ""), wait_until="commit")
+        ms = wait_outlines(page)
+        wait_settled(page)
+    except BaseException:
+        session.close()
+        raise
+    return ms, session, page
+
+
+def page_open_ms(browser, server: StreamlitServer, outlines: int) -> float:
+    ms, session, _ = open_page(browser, server, outlines)
+    session.close()
+    return ms
+
+
+def measure_payload(browser, server: StreamlitServer, outlines: int, query: str) -> Payload:
+    _, session, _ = open_page(browser, server, outlines, query=query, capture=True)
+    try:
+        return payload_of(session.traffic)
+    finally:
+        session.close()
+
+
+def _toggle_theme(page, spec: AppSpec, label: str) -> float:
+    """Add or remove ``label`` in the theme multiselect with the real mouse; returns epoch ms of the click."""
+    widget = page.get_by_test_id("stMultiSelect").filter(has_text=spec.theme_widget).first
+    remove = widget.get_by_role("button", name=f"Remove {label}")
+    if remove.count():
+        target = remove.first
+    else:
+        widget.locator("input").first.click()
+        target = page.get_by_role("option", name=label, exact=True).first
+        target.wait_for(state="visible")
+    target.scroll_into_view_if_needed()
+    box = target.bounding_box()
+    if box is None:
+        raise BrowserError(f"{spec.name}: theme option {label!r} not visible")
+    t0 = time.time() * 1000
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    return t0
+
+
+def filter_changes(page, spec: AppSpec, runs: int) -> list[float]:
+    """Toggle one theme ``runs`` times; each: click -> the map's last change once the page settled."""
+    from loaders.vocabulary import THEMES
+
+    label = THEMES[TOGGLE_THEME]
+    times = []
+    for _ in range(runs):
+        t0 = _toggle_theme(page, spec, label)
+        state = wait_settled(page, since_ms=t0)
+        page.keyboard.press("Escape")  # close the dropdown if the toggle opened it
+        changed = state.get("mapChangedAt") or 0
+        if changed <= t0:
+            raise BrowserError(f"{spec.name}: the map did not change after toggling {label!r}")
+        times.append(changed - t0)
+    return times
+
+
+def clicks(page, spec: AppSpec, points: dict[str, tuple[str, float, float]], runs: int) -> list[float]:
+    """Click gemeenten in turn; each: mouse click -> the profile text is on the page."""
+    times = []
+    codes = [c for c in CLICK_GEMEENTEN if c in points]
+    for i in range(runs):
+        name, lat, lon = points[codes[i % len(codes)]]
+        page.mouse.move(1, 1)
+        t0 = time.time() * 1000
+        click_latlng(page, lat, lon)
+        shown = wait_text(page, spec.profile_text.format(name=name), timeout_s=90)
+        times.append(shown - t0)
+        wait_settled(page, since_ms=t0)
+    page.mouse.move(1, 1)
+    return times
+
+
+def sessions_rss(browser, server: StreamlitServer, outlines: int, total: int) -> tuple[float, float]:
+    """RSS (MB) of the server with 1 rendered session, then with ``total`` rendered sessions."""
+    sessions = []
+    try:
+        _, first, _ = open_page(browser, server, outlines)
+        sessions.append(first)
+        rss_one = server.rss_mb()
+        pages = []
+        for _ in range(total - 1):
+            session = Session(browser, outlines)
+            sessions.append(session)
+            page = session.new_page()
+            page.goto(server.url, wait_until="commit")
+            pages.append(page)
+        for page in pages:
+            wait_outlines(page, timeout_s=180)
+        for page in pages:
+            wait_settled(page, timeout_s=180)
+        return rss_one, server.rss_mb()
+    finally:
+        for session in sessions:
+            session.close()
+
+
+def gemeente_points(cbs) -> dict[str, tuple[str, float, float]]:
+    """code -> (name, lat, lon) of a point inside each gemeente to click."""
+    import shapely
+
+    rows = cbs.gemeenten[cbs.gemeenten["code"].isin(CLICK_GEMEENTEN)]
+    points = {}
+    for code, name, geom in zip(rows["code"], rows["name"], rows.geometry):
+        p = shapely.point_on_surface(geom)
+        points[str(code)] = (str(name), p.y, p.x)
+    return points
