@@ -20,16 +20,24 @@ class AppSpec:
     name: str
     path: Path
     theme_widget: str  # label of the theme multiselect
-    profile_text: str  # text the page shows once a gemeente's profile is up; {name} = gemeente name
+    profile_text: str  # shown once a gemeente's profile is up; {name}, {code} of the gemeente
     all_networks_query: str  # query string that shows every network ("" = the default view does)
+    click_value: str = "tooltip"  # what st_folium returns on a gemeente click: "tooltip" or "drawing"
     runs_scale: float = 1.0  # fraction of the run counts (the naive app takes seconds per rerun)
+
+    def clicked(self, code: str, name: str) -> dict:
+        """The value st_folium hands the script when gemeente ``code`` is clicked (for AppTest)."""
+        if self.click_value == "drawing":
+            return {"last_active_drawing": {"type": "Feature", "properties": {"code": code, "name": name}}}
+        # app.py reads the hidden code at the end of the tooltip (layers.mapview.parse_click).
+        return {"last_object_clicked_tooltip": f"{name} kk:gm:{code}", "last_object_clicked": {"lat": 52.0, "lng": 5.0}}
 
 
 REAL = AppSpec(
     name="app.py",
     path=ROOT / "app.py",
     theme_widget="Thema",
-    profile_text="{name}",
+    profile_text="{name} ({code})",  # layers.panels.gemeente_profile_md heading
     all_networks_query="",
 )
 
@@ -39,5 +47,6 @@ NAIVE = AppSpec(
     theme_widget="Thema's",
     profile_text="Gemeente {name}",
     all_networks_query="",
-    runs_scale=0.5,
+    click_value="drawing",
+    runs_scale=0.4,
 )

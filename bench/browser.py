@@ -1,7 +1,7 @@
 """Headless Chromium for the benchmark: offline routing, map-change probes, websocket byte counts.
 
 Timing is taken inside the browser where it matters: an init script on the page watches
-Leaflet's overlay pane inside the st_folium iframe with a MutationObserver and records when
+Leaflet's map pane inside the st_folium iframe with a MutationObserver and records when
 the gemeente outlines first became visible and when the map last changed. Browser and Python share the machine's clock, so ``Date.now()`` in the page and
 ``time.time()`` here can be subtracted.
 """
@@ -38,16 +38,16 @@ class BrowserError(RuntimeError):
 
 
 def leaflet_dir() -> Path:
-    """The vendored Leaflet dist the app serves (``static/`` or ``layers/static/``).
+    """The vendored Leaflet the app serves (``layers/static/leaflet``).
 
     ``BENCH_LEAFLET_DIR`` overrides it. The naive app asks folium's CDN for Leaflet; those
     requests are answered from this folder so both apps run the same Leaflet, offline.
     """
-    candidates = [os.environ.get("BENCH_LEAFLET_DIR", ""), ROOT / "static", ROOT / "layers" / "static"]
+    candidates = [os.environ.get("BENCH_LEAFLET_DIR", ""), ROOT / "layers" / "static" / "leaflet"]
     for candidate in candidates:
         if candidate and (Path(candidate) / "leaflet.js").is_file():
             return Path(candidate)
-    raise BrowserError("no vendored leaflet.js in static/ or layers/static/ (set BENCH_LEAFLET_DIR)")
+    raise BrowserError("no vendored leaflet.js in layers/static/leaflet (set BENCH_LEAFLET_DIR)")
 
 
 PROBE = """
@@ -67,7 +67,7 @@ PROBE = """
   }).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['data-test-script-state']});
   const record = (doc) => {
     const now = Date.now();
-    const n = doc.querySelectorAll('.leaflet-overlay-pane path').length;
+    const n = doc.querySelectorAll('.leaflet-map-pane path').length;
     state.mapChangedAt = now;
     state.paths = n;
     if (!state.outlinesAt && n >= need) state.outlinesAt = now;
@@ -76,7 +76,7 @@ PROBE = """
   const observer = new MutationObserver((records) => {
     for (const r of records) {
       const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
-      if (el && (el.closest('.leaflet-overlay-pane') || el.querySelector('.leaflet-overlay-pane'))) {
+      if (el && (el.closest('.leaflet-map-pane') || el.querySelector('.leaflet-map-pane'))) {
         record(el.ownerDocument);
         return;
       }
@@ -91,7 +91,7 @@ PROBE = """
     watched = doc;
     state.docs += 1;
     observer.observe(doc, {subtree: true, childList: true, attributes: true, attributeFilter: ['d']});
-    if (doc.querySelector('.leaflet-overlay-pane path')) record(doc);
+    if (doc.querySelector('.leaflet-map-pane path')) record(doc);
   }, 20);
 })();
 """

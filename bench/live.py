@@ -94,13 +94,17 @@ def _toggle_theme(page, spec: AppSpec, label: str) -> float:
     return t0
 
 
-def filter_changes(page, spec: AppSpec, runs: int) -> list[float]:
-    """Toggle one theme ``runs`` times; each: click -> the map's last change once the page settled."""
+def filter_changes(page, spec: AppSpec, runs: int, traffic: Traffic | None = None) -> tuple[list[float], list[int]]:
+    """Toggle one theme ``runs`` times; each: click -> the map's last change once the page settled.
+
+    Returns the times (ms) and, with ``traffic``, the websocket bytes each change received.
+    """
     from loaders.vocabulary import THEMES
 
     label = THEMES[TOGGLE_THEME]
-    times = []
+    times, sizes = [], []
     for _ in range(runs):
+        before = traffic.ws_bytes if traffic else 0
         t0 = _toggle_theme(page, spec, label)
         state = wait_settled(page, since_ms=t0)
         page.keyboard.press("Escape")  # close the dropdown if the toggle opened it
@@ -108,23 +112,32 @@ def filter_changes(page, spec: AppSpec, runs: int) -> list[float]:
         if changed <= t0:
             raise BrowserError(f"{spec.name}: the map did not change after toggling {label!r}")
         times.append(changed - t0)
-    return times
+        sizes.append((traffic.ws_bytes if traffic else 0) - before)
+    return times, sizes
 
 
-def clicks(page, spec: AppSpec, points: dict[str, tuple[str, float, float]], runs: int) -> list[float]:
-    """Click gemeenten in turn; each: mouse click -> the profile text is on the page."""
-    times = []
+def clicks(
+    page, spec: AppSpec, points: dict[str, tuple[str, float, float]], runs: int, traffic: Traffic | None = None
+) -> tuple[list[float], list[int]]:
+    """Click gemeenten in turn; each: mouse click -> the profile text is on the page.
+
+    Returns the times (ms) and, with ``traffic``, the websocket bytes each click received.
+    """
+    times, sizes = [], []
     codes = [c for c in CLICK_GEMEENTEN if c in points]
     for i in range(runs):
-        name, lat, lon = points[codes[i % len(codes)]]
+        code = codes[i % len(codes)]
+        name, lat, lon = points[code]
         page.mouse.move(1, 1)
+        before = traffic.ws_bytes if traffic else 0
         t0 = time.time() * 1000
         click_latlng(page, lat, lon)
-        shown = wait_text(page, spec.profile_text.format(name=name), timeout_s=90)
+        shown = wait_text(page, spec.profile_text.format(name=name, code=code), timeout_s=90)
         times.append(shown - t0)
         wait_settled(page, since_ms=t0)
+        sizes.append((traffic.ws_bytes if traffic else 0) - before)
     page.mouse.move(1, 1)
-    return times
+    return times, sizes
 
 
 def sessions_rss(browser, server: StreamlitServer, outlines: int, total: int) -> tuple[float, float]:
@@ -151,13 +164,33 @@ def sessions_rss(browser, server: StreamlitServer, outlines: int, total: int) ->
             session.close()
 
 
-def gemeente_points(cbs) -> dict[str, tuple[str, float, float]]:
-    """code -> (name, lat, lon) of a point inside each gemeente to click."""
+def gemeente_points(cbs, avoid: list[tuple[float, float]]) -> dict[str, tuple[str, float, float]]:
+    """code -> (name, lat, lon) of a point well inside each gemeente to click.
+
+    Host markers sit on gemeenten (and catch clicks), so the point is the grid point inside
+    the gemeente farthest from every marker position in ``avoid`` ((lon, lat) pairs).
+    """
+    import numpy as np
     import shapely
 
+    marks = np.array(avoid, dtype=float).reshape(-1, 2)
     rows = cbs.gemeenten[cbs.gemeenten["code"].isin(CLICK_GEMEENTEN)]
     points = {}
     for code, name, geom in zip(rows["code"], rows["name"], rows.geometry):
-        p = shapely.point_on_surface(geom)
-        points[str(code)] = (str(name), p.y, p.x)
+        inner = geom.buffer(-0.004)
+        area = inner if not inner.is_empty else geom
+        x0, y0, x1, y1 = area.bounds
+        xs, ys = np.meshgrid(np.linspace(x0, x1, 25), np.linspace(y0, y1, 25))
+        grid = np.column_stack([xs.ravel(), ys.ravel()])
+        grid = grid[shapely.contains_xy(area, grid[:, 0], grid[:, 1])]
+        if len(grid) == 0:
+            p = shapely.point_on_surface(geom)
+            points[str(code)] = (str(name), p.y, p.x)
+            continue
+        if len(marks):
+            nearest = np.min(np.hypot(grid[:, None, 0] - marks[None, :, 0], grid[:, None, 1] - marks[None, :, 1]), axis=1)
+            x, y = grid[int(np.argmax(nearest))]
+        else:
+            x, y = grid[len(grid) // 2]
+        points[str(code)] = (str(name), float(y), float(x))
     return points
