@@ -1,0 +1,62 @@
+"""Smoke tests of the benchmark's own logic (the benchmark itself runs with ``python -m bench``)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import shapely
+
+from bench.__main__ import parse_args
+from bench.browser import Traffic
+from bench.budget import BUDGETS
+from bench.live import gemeente_points, payload_of
+from bench.server import rss_mb
+from bench.stats import summarize
+
+
+def test_summary_reports_median_and_range_of_the_runs():
+    s = summarize([30.0, 10.0, 20.0, 1000.0])
+    assert (s.median, s.low, s.high, s.n) == (25.0, 10.0, 1000.0, 4)
+    assert s.format("ms") == "25 ms (10–1,000, n=4)"
+
+
+def test_summary_of_no_runs_is_an_error():
+    with pytest.raises(ValueError, match="no samples"):
+        summarize([])
+
+
+def test_budget_passes_at_the_limit_and_misses_above_it():
+    budget = BUDGETS["filter_ms"]
+    assert budget.verdict(600) == "PASS"
+    assert budget.verdict(600.5) == "MISS"
+    assert budget.verdict(None) == "n/a"
+
+
+def test_only_selects_figures_and_rejects_unknown_ones(capsys):
+    assert parse_args(["--only", "1,3"]).figures == {1, 3}
+    assert parse_args([]).figures == {1, 2, 3, 4, 5, 6}
+    with pytest.raises(SystemExit):
+        parse_args(["--only", "7"])
+    assert "unknown figure" in capsys.readouterr().err
+
+
+def test_payload_counts_websocket_bytes_raw_and_gzipped():
+    traffic = Traffic(ws_frames=[b"a" * 5000, b"b" * 5000], http_body_bytes=10, http_by_url={"x": 10})
+    payload = payload_of(traffic)
+    assert payload.ws_raw == 10_000
+    assert payload.ws_frames == 2
+    assert 0 < payload.ws_gzip < 200
+
+
+def test_rss_of_this_process_is_read_from_proc():
+    assert 10 < rss_mb(os.getpid()) < 100_000
+
+
+def test_click_points_lie_inside_the_gemeente_and_away_from_markers(cbs_data):
+    utrecht = cbs_data.gemeenten.loc[cbs_data.gemeenten["code"] == "GM0344", "geometry"].iloc[0]
+    marker = shapely.point_on_surface(utrecht)
+    name, lat, lon = gemeente_points(cbs_data, [(marker.x, marker.y)])["GM0344"]
+    assert name == "Utrecht"
+    assert utrecht.contains(shapely.Point(lon, lat))
+    assert shapely.Point(lon, lat).distance(marker) > 0.01  # more than ~1 km from the marker
