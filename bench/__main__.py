@@ -113,7 +113,7 @@ def browser_figures(spec: AppSpec, counts: Counts, figures: set[int]) -> dict:
     from bench.browser import launch
     from bench.server import StreamlitServer
 
-    cbs, _, points = _points()
+    cbs, networks, points = _points()
     outlines = len(cbs.gemeenten)
     out: dict = {}
     with sync_playwright() as p:
@@ -134,8 +134,9 @@ def browser_figures(spec: AppSpec, counts: Counts, figures: set[int]) -> dict:
                         out["warm"] = [live.page_open_ms(browser, server, outlines) for _ in range(counts.page_warm)]
                         _, session, page = live.open_page(browser, server, outlines, capture=True)
                         try:
+                            plan = spec.theme_plan(networks, counts.filter)
                             out["filter"], out["filter_bytes"] = live.filter_changes(
-                                page, spec, counts.filter, session.traffic)
+                                page, spec, plan, session.traffic)
                             out["click"], out["click_bytes"] = live.clicks(
                                 page, spec, points, counts.click, session.traffic)
                         finally:

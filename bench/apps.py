@@ -9,8 +9,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Gemeenten clicked in turn for "click -> profile shown" (spread over the country).
 CLICK_GEMEENTEN = ("GM0344", "GM0014", "GM0599", "GM0080", "GM0855", "GM0935", "GM0363")
-# The theme toggled for "filter change -> map updated": it holds many regional networks.
-TOGGLE_THEME = "jeugd"
 
 
 @dataclass(frozen=True)
@@ -22,8 +20,39 @@ class AppSpec:
     theme_widget: str  # label of the theme multiselect
     profile_text: str  # shown once a gemeente's profile is up; {name}, {code} of the gemeente
     all_networks_query: str  # query string that shows every network ("" = the default view does)
+    starts_with_all_themes: bool = False  # naive: every theme chosen; app.py: none chosen (= all)
     click_value: str = "tooltip"  # what st_folium returns on a gemeente click: "tooltip" or "drawing"
     runs_scale: float = 1.0  # fraction of the run counts (the naive app takes seconds per rerun)
+
+    def shown_ids(self, networks, themes: frozenset[str]) -> frozenset[str]:
+        """Ids of the regional networks (drawn as footprints) for a theme choice, by either app's rule."""
+        regional = networks[~networks["national"].astype(bool).to_numpy()]
+        if not themes:
+            return frozenset(regional["id"]) if not self.starts_with_all_themes else frozenset()
+        hit = regional["themes"].map(lambda ts: not themes.isdisjoint(ts))
+        return frozenset(regional.loc[hit.to_numpy(), "id"])
+
+    def theme_plan(self, networks, runs: int) -> list[str]:
+        """Themes to toggle one after another so every step is a NEW choice that changes the map.
+
+        Returning to an earlier choice would let Streamlit's client-side message cache skip
+        resending the map, which flatters both the byte count and the timing.
+        """
+        from loaders.vocabulary import THEMES
+
+        current = frozenset(THEMES) if self.starts_with_all_themes else frozenset()
+        seen, plan = {current}, []
+        for _ in range(runs):
+            for slug in THEMES:
+                nxt = current - {slug} if slug in current else current | {slug}
+                if nxt not in seen and self.shown_ids(networks, nxt) != self.shown_ids(networks, current):
+                    plan.append(slug)
+                    seen.add(nxt)
+                    current = nxt
+                    break
+            else:
+                raise ValueError(f"{self.name}: no theme toggle left that changes the map")
+        return plan
 
     def clicked(self, code: str, name: str) -> dict:
         """The value st_folium hands the script when gemeente ``code`` is clicked (for AppTest)."""
@@ -47,6 +76,7 @@ NAIVE = AppSpec(
     theme_widget="Thema's",
     profile_text="Gemeente {name}",
     all_networks_query="",
+    starts_with_all_themes=True,
     click_value="drawing",
     runs_scale=0.4,
 )

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
 
-from bench.apps import TOGGLE_THEME, AppSpec
+from bench.apps import AppSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,7 +39,11 @@ def layer_compute_ms(runs: int) -> list[float]:
     cbs = cbs_loader.load()
     networks = load_registry(cbs).networks
     data = mapview.prepare_map_data(cbs)
-    filters = [Filter(themes=(TOGGLE_THEME,)), Filter()]
+    plan = REAL_PLAN(networks, runs + 1)
+    filters, themes = [], set()
+    for slug in plan:
+        themes ^= {slug}
+        filters.append(Filter(themes=tuple(themes)))
 
     def once(f: Filter) -> None:
         sel = apply_filter(networks, cbs, f)
@@ -57,9 +61,9 @@ def layer_compute_ms(runs: int) -> list[float]:
 
     once(filters[0])  # warm: outline borders and imports are computed on first use
     times = []
-    for i in range(runs):
+    for f in filters[1:]:
         t0 = time.perf_counter()
-        once(filters[i % 2])
+        once(f)
         times.append((time.perf_counter() - t0) * 1000)
     return times
 
@@ -97,11 +101,29 @@ def _theme_widget(at, spec: AppSpec):
     raise LookupError(f"{spec.name}: no multiselect labelled {spec.theme_widget!r}")
 
 
-def _toggle(at, spec: AppSpec) -> None:
-    widget = _theme_widget(at, spec)
-    value = list(widget.value)
-    value = [v for v in value if v != TOGGLE_THEME] if TOGGLE_THEME in value else [*value, TOGGLE_THEME]
-    widget.set_value(value).run()
+def REAL_PLAN(networks, runs: int) -> list[str]:  # noqa: N802 - reads as a constant at call sites
+    from bench.apps import REAL
+
+    return REAL.theme_plan(networks, runs)
+
+
+class _Toggler:
+    """Walks an app's theme plan in AppTest: each call is a new filter choice (see AppSpec.theme_plan)."""
+
+    def __init__(self, at, spec: AppSpec, runs: int) -> None:
+        from loaders import cbs as cbs_loader
+        from loaders.registry import load_registry
+
+        self.at, self.spec = at, spec
+        networks = load_registry(cbs_loader.load()).networks
+        self.plan = iter(spec.theme_plan(networks, runs))
+
+    def __call__(self) -> None:
+        slug = next(self.plan)
+        widget = _theme_widget(self.at, self.spec)
+        value = list(widget.value)
+        value = [v for v in value if v != slug] if slug in value else [*value, slug]
+        widget.set_value(value).run()
 
 
 def _app_test(spec: AppSpec):
@@ -117,12 +139,13 @@ def _app_test(spec: AppSpec):
 def script_rerun_ms(spec: AppSpec, runs: int) -> list[float]:
     """ms of script execution per filter change (reruns the script triggers itself included)."""
     at = _app_test(spec)
-    _toggle(at, spec)  # warm
+    toggle = _Toggler(at, spec, runs + 1)
+    toggle()  # warm
     times = []
     with _script_timer() as durations:
         for _ in range(runs):
             before = len(durations)
-            _toggle(at, spec)
+            toggle()
             times.append(sum(durations[before:]))
     return times
 
@@ -152,10 +175,11 @@ CLICK_SAMPLE = [("GM0344", "Utrecht"), ("GM0014", "Groningen")]
 def _profiled(spec: AppSpec, action: str, runs: int) -> dict:
     """cProfile stats of ``runs`` filter changes or gemeente clicks, taken in the script thread."""
     at = _app_test(spec)
+    toggle = _Toggler(at, spec, runs + 1)
 
     def act(i: int) -> None:
         if action == "filter":
-            _toggle(at, spec)
+            toggle()
         else:
             _click(at, spec, *CLICK_SAMPLE[i % len(CLICK_SAMPLE)])
 

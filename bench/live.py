@@ -7,7 +7,7 @@ import gzip
 import time
 from dataclasses import dataclass
 
-from bench.apps import CLICK_GEMEENTEN, TOGGLE_THEME, AppSpec
+from bench.apps import CLICK_GEMEENTEN, AppSpec
 from bench.browser import (
     BrowserError,
     Session,
@@ -94,16 +94,18 @@ def _toggle_theme(page, spec: AppSpec, label: str) -> float:
     return t0
 
 
-def filter_changes(page, spec: AppSpec, runs: int, traffic: Traffic | None = None) -> tuple[list[float], list[int]]:
-    """Toggle one theme ``runs`` times; each: click -> the map's last change once the page settled.
+def filter_changes(
+    page, spec: AppSpec, plan: list[str], traffic: Traffic | None = None
+) -> tuple[list[float], list[int]]:
+    """Toggle the themes of ``plan`` in turn; each: click -> the map's last change once settled.
 
     Returns the times (ms) and, with ``traffic``, the websocket bytes each change received.
     """
     from loaders.vocabulary import THEMES
 
-    label = THEMES[TOGGLE_THEME]
     times, sizes = [], []
-    for _ in range(runs):
+    for slug in plan:
+        label = THEMES[slug]
         before = traffic.ws_bytes if traffic else 0
         t0 = _toggle_theme(page, spec, label)
         state = wait_settled(page, since_ms=t0)

@@ -8,11 +8,14 @@ import pytest
 import shapely
 
 from bench.__main__ import parse_args
+from bench.apps import NAIVE, REAL
 from bench.browser import Traffic
 from bench.budget import BUDGETS
 from bench.live import gemeente_points, payload_of
 from bench.server import rss_mb
 from bench.stats import summarize
+from loaders.registry import load_registry
+from loaders.vocabulary import THEMES
 
 
 def test_summary_reports_median_and_range_of_the_runs():
@@ -60,3 +63,16 @@ def test_click_points_lie_inside_the_gemeente_and_away_from_markers(cbs_data):
     assert name == "Utrecht"
     assert utrecht.contains(shapely.Point(lon, lat))
     assert shapely.Point(lon, lat).distance(marker) > 0.01  # more than ~1 km from the marker
+
+
+def test_theme_plan_never_returns_to_an_earlier_choice_and_always_changes_the_map(cbs_data):
+    networks = load_registry(cbs_data).networks
+    for spec in (REAL, NAIVE):
+        current = frozenset(THEMES) if spec.starts_with_all_themes else frozenset()
+        seen = {current}
+        for slug in spec.theme_plan(networks, 6):
+            nxt = current ^ {slug}
+            assert nxt not in seen
+            assert spec.shown_ids(networks, nxt) != spec.shown_ids(networks, current)
+            seen.add(nxt)
+            current = nxt
