@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from datetime import date
+from pathlib import Path
 
 import streamlit as st
 import streamlit.components.v1 as components
@@ -16,7 +17,7 @@ from streamlit_folium import st_folium
 
 from loaders import cbs as cbs_loader
 from loaders.regions import REGION_LABELS, REGION_TYPES
-from loaders.registry import load_registry
+from loaders.registry import REGISTRY_DIR, load_registry
 from loaders.vocabulary import KINDS, STATUS_GROUP_LABELS, THEMES
 from layers import mapview, panels
 from layers.assets import STATIC_DIR, component_asset_base
@@ -48,7 +49,8 @@ K_YEAR, K_NATIONAL, K_OUTLINE, K_NETWORK = "f_year", "f_national", "f_outline", 
 def load_data():
     """CBS boundaries, the registry and the prepared map geometry, once per process."""
     cbs = cbs_loader.load()
-    registry = load_registry(cbs)
+    # KENNISKAART_REGISTRY points the page at another registry folder (tests, curators' drafts).
+    registry = load_registry(cbs, Path(os.environ.get("KENNISKAART_REGISTRY") or REGISTRY_DIR))
     return cbs, registry, mapview.prepare_map_data(cbs)
 
 
