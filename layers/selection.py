@@ -10,13 +10,11 @@ Rules worth knowing (they are also in the app's help text):
   one of its member gemeenten lies in that region / is that gemeente. National networks
   (``national``) work for the whole country and therefore match every region and gemeente.
 * ``include_national=False`` leaves national networks out of the selection altogether.
-* ``year``: a network counts as active in year Y when the sources show it existed in or before
-  Y and do not show it ended before Y. So: ``start_year`` <= Y; without a start year, the
-  ``status_as_of`` year (a source then showed the network) stands in for it, and with neither
-  the network is excluded (we cannot vouch for it). A known ``end_year`` must be >= Y (the end
-  year itself still counts); an unknown ``end_year`` means still running (the registry's
-  reading of null), except for networks whose status is ended or succeeded: they ended at an
-  unknown moment, so they are excluded.
+* ``year``: the networks active in that year under the rules of
+  :func:`layers.timeline.network_periods` (one rule for the map, the table and the timeline
+  chart): a network counts in its start year and its end year, not after; without a start
+  year the year of its latest source stands in; an ended network without an end year ends at
+  its successor's start or its latest source year.
 * ``gemeente_counts`` counts the selected regional networks per gemeente over their whole
   footprint (also outside a chosen region); national networks are not counted there.
 """
@@ -29,13 +27,14 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
+from layers.timeline import active_mask, network_periods
+
 from loaders.cbs import CbsData
 from loaders.regions import REGION_LABELS, REGION_TYPES, canonical_region_type
 from loaders.vocabulary import KINDS, STATUS_GROUPS, THEMES
 
 YEAR_MIN = 1900
 YEAR_MAX = 2100
-ENDED_STATUSES: tuple[str, ...] = STATUS_GROUPS["beeindigd"]
 
 
 class SelectionError(ValueError):
@@ -151,12 +150,9 @@ def _sort_by_name(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _year_mask(networks: gpd.GeoDataFrame, year: int) -> pd.Series:
-    start = networks["start_year"].astype("Int64").fillna(networks["status_as_of"].astype("Int64"))
-    end = networks["end_year"].astype("Int64")
-    started = (start <= year).fillna(False).astype(bool)
-    not_ended_before = (end >= year).fillna(False).astype(bool)
-    open_ended = end.isna() & ~networks["status"].isin(ENDED_STATUSES)
-    return started & (not_ended_before | open_ended)
+    # Periods need the whole frame (a successor's start ends its predecessor), so they are
+    # computed before any other filter is applied.
+    return active_mask(network_periods(networks), year)
 
 
 def _touches(member_codes: pd.Series, codes: set[str]) -> pd.Series:

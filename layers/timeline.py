@@ -3,9 +3,11 @@
 Every network gets one period (:func:`network_periods`): a first and a last year, with the
 basis for the last year. The rules, in order:
 
-* no ``start_year`` -> the network is left out of every year (``no-start``): the sources do
-  not say when it began, so no year can be vouched for. :func:`undated` lists them so the
-  page can say how many are missing from the chart;
+* no ``start_year`` -> the year of the latest source (``status_as_of``) stands in for the
+  first year: a source then showed the network, so it existed at least from that year
+  (``first_basis`` ``status-as-of``). With neither year the network is in no year
+  (``no-start``): nothing vouches for any year. :func:`undated` lists the networks without a
+  start year so the page can say how many are placed by their source year only;
 * a known ``end_year`` -> active from ``start_year`` up to and including ``end_year``
   (``end-year``): a network counts in its start year and in its end year, not after;
 * no ``end_year`` and status active, in-formation or unknown -> still running (``open``);
@@ -37,7 +39,13 @@ PERIOD_BASIS: dict[str, str] = {
     "successor": "Einde geschat: startjaar van de opvolger",
     "status-as-of": "Einde geschat: uiterlijk het jaar van de laatste bron",
     "start-only": "Alleen het startjaar is bekend",
-    "no-start": "Startjaar onbekend: niet in de tijdlijn",
+    "no-start": "Start- en bronjaar onbekend: niet in de tijdlijn",
+}
+
+FIRST_BASIS: dict[str, str] = {
+    "start-year": "Startjaar volgens de bron",
+    "status-as-of": "Startjaar onbekend: getoond vanaf het jaar van de bron",
+    "none": "Startjaar onbekend",
 }
 
 
@@ -69,15 +77,21 @@ def network_periods(networks: pd.DataFrame) -> pd.DataFrame:
 
     Returns a frame on the index of ``networks`` with ``id``, ``first_year`` and
     ``last_year`` (``Int64``; ``last_year`` is missing when the network is still running,
-    ``first_year`` when it has no start) and ``basis`` (a key of :data:`PERIOD_BASIS`).
+    ``first_year`` when neither a start nor a source year is known), ``basis`` (a key of
+    :data:`PERIOD_BASIS`) and ``first_basis`` (a key of :data:`FIRST_BASIS`).
     """
     successors, _ = _links(networks)
     starts = {str(i): _year(s) for i, s in zip(networks["id"], networks["start_year"])}
-    firsts, lasts, bases = [], [], []
+    firsts, lasts, bases, first_bases = [], [], [], []
     for network_id, start, end, status, as_of in zip(
         networks["id"], networks["start_year"], networks["end_year"], networks["status"], networks["status_as_of"]
     ):
         start, end, as_of = _year(start), _year(end), _year(as_of)
+        first_basis = "start-year"
+        if start is None and as_of is not None:
+            start, first_basis = as_of, "status-as-of"
+        elif start is None:
+            first_basis = "none"
         last: int | None
         if start is None:
             last, basis = None, "no-start"
@@ -97,18 +111,20 @@ def network_periods(networks: pd.DataFrame) -> pd.DataFrame:
         firsts.append(start)
         lasts.append(last)
         bases.append(basis)
+        first_bases.append(first_basis)
     return pd.DataFrame(
         {
             "id": networks["id"].astype(str).to_numpy(),
             "first_year": pd.array(firsts, dtype="Int64"),
             "last_year": pd.array(lasts, dtype="Int64"),
             "basis": bases,
+            "first_basis": first_bases,
         },
         index=networks.index,
     )
 
 
-def _active_mask(periods: pd.DataFrame, year: int) -> pd.Series:
+def active_mask(periods: pd.DataFrame, year: int) -> pd.Series:
     started = (periods["first_year"] <= year).fillna(False).astype(bool)
     not_ended = (periods["last_year"] >= year).fillna(True).astype(bool)
     return started & not_ended
@@ -116,7 +132,7 @@ def _active_mask(periods: pd.DataFrame, year: int) -> pd.Series:
 
 def active_in_year(networks: pd.DataFrame, year: int) -> pd.DataFrame:
     """The rows of ``networks`` active in ``year`` under the rules of :func:`network_periods`."""
-    return networks[_active_mask(network_periods(networks), int(year)).to_numpy()]
+    return networks[active_mask(network_periods(networks), int(year)).to_numpy()]
 
 
 def undated(networks: pd.DataFrame) -> pd.DataFrame:
@@ -130,7 +146,7 @@ def counts_per_year(networks: pd.DataFrame, first: int = FIRST_YEAR, last: int |
     Index ``year`` (``first`` .. ``last`` inclusive; ``last`` defaults to the current year),
     one integer column per kind present in ``networks``, in the order of ``KINDS`` (unknown
     kinds last). Wide on purpose: ``st.bar_chart(counts)`` stacks the columns; rename them
-    with ``KINDS`` for Dutch labels. Networks without a start year are in no year.
+    with ``KINDS`` for Dutch labels. Networks without a start or source year are in no year.
     """
     last = date.today().year if last is None else int(last)
     first = int(first)
@@ -143,7 +159,7 @@ def counts_per_year(networks: pd.DataFrame, first: int = FIRST_YEAR, last: int |
     data = {kind: [] for kind in kinds}
     kind_values = networks["kind"].astype(str).to_numpy()
     for year in years:
-        active = _active_mask(periods, year).to_numpy()
+        active = active_mask(periods, year).to_numpy()
         for kind in kinds:
             data[kind].append(int((active & (kind_values == kind)).sum()))
     return pd.DataFrame(data, index=pd.Index(list(years), name="year"), columns=kinds, dtype=int)
