@@ -20,7 +20,6 @@ from layers.selection import YEAR_MAX, YEAR_MIN, Filter, Selection, SelectionErr
 
 FORMATS: tuple[str, ...] = ("geojson", "csv", "html")
 EXIT_USAGE = 2
-OPTIONAL_SUBCOMMANDS: tuple[str, ...] = ("layers.coverage_cli",)
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -119,11 +118,7 @@ def _export(args: argparse.Namespace, cbs=None, networks=None) -> int:
     except SelectionError as exc:
         print(f"python -m layers export: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        text = render(sel, cbs, args.format)
-    except ImportError as exc:
-        print(f"error: {args.format} export is not available: {exc}", file=sys.stderr)
-        return 1
+    text = render(sel, cbs, args.format)
     if str(args.out) == "-":
         sys.stdout.write(text)
     else:
@@ -156,25 +151,13 @@ def add_export_parser(sub) -> argparse.ArgumentParser:
     return export
 
 
-def _optional_subcommands(sub) -> None:
-    """Register subcommands of modules that may not exist (yet); real import errors still surface."""
-    import importlib
-
-    for name in OPTIONAL_SUBCOMMANDS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.add_parser(sub)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="python -m layers", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     add_export_parser(sub)
-    _optional_subcommands(sub)
+    from layers import coverage_cli  # imported here: it reuses helpers of this module
+
+    coverage_cli.add_parser(sub)
     return parser
 
 

@@ -9,6 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from loaders import check_cli, refresh_cli
 from loaders.cbs import DEFAULT_YEAR, GEODATA
 
 
@@ -35,19 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     local.add_argument("--out", type=Path, default=GEODATA)
     local.set_defaults(func=_import_local)
 
-    try:
-        from loaders import refresh_cli
-    except ImportError:
-        refresh_cli = None
-    if refresh_cli is not None:
-        refresh_cli.add_parser(sub)
-
-    try:
-        from loaders import check_cli
-    except ImportError:
-        check_cli = None
-    if check_cli is not None:
-        check_cli.add_parser(sub)
+    refresh_cli.add_parser(sub)
+    check_cli.add_parser(sub)
 
     args = parser.parse_args(argv)
     return int(args.func(args))
