@@ -12,13 +12,14 @@ from datetime import date
 from pathlib import Path
 
 import streamlit as st
+import yaml
 import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
 from loaders import cbs as cbs_loader
 from loaders.regions import REGION_LABELS, REGION_TYPES
-from loaders.registry import REGISTRY_DIR, load_registry
-from loaders.vocabulary import KINDS, STATUS_GROUP_LABELS, THEMES
+from loaders.registry import REGISTRY_DIR, STALE_AFTER_DAYS, load_registry
+from loaders.vocabulary import CONFIDENCE, COVERAGE_BASIS, KINDS, STATUS_GROUP_LABELS, STATUSES, THEMES
 from layers import mapview, panels
 from layers.assets import STATIC_DIR, component_asset_base
 from layers.export import export_filename, to_csv, to_geojson
@@ -32,6 +33,10 @@ from layers.selection import (
     summary_text,
 )
 from layers.standalone import standalone_html
+from layers.timeline import counts_per_year, lineage, undated
+from layers.coverage import coverage_by_region, coverage_csv, coverage_figures, coverage_table, white_spots
+from layers.coverage_map import coverage_map
+from layers.proposal import form_defaults, problems_by_field, proposal_yaml
 from layers.urlstate import ViewState, from_query_params, to_query_params
 
 st.set_page_config(page_title="Kenniskaart Sociaal Domein", page_icon="🗺️", layout="wide")
@@ -57,6 +62,8 @@ def load_data():
 # The vendored Leaflet files, served from this origin for the map iframe (layers/static/README.md).
 ASSETS = components.declare_component("static", path=str(STATIC_DIR))
 ASSET_BASE = component_asset_base(ASSETS.name)
+# components.html frames are srcdoc documents: their relative URLs resolve against the page itself.
+COVERAGE_ASSET_BASE = f"component/{ASSETS.name}/"
 
 cbs, registry, map_data = load_data()
 networks = registry.networks
@@ -103,6 +110,15 @@ def current_state() -> ViewState:
         network=ss.get(K_NETWORK),
         outline=ss.get(K_OUTLINE) or "provincie",
     )
+
+
+def raw_entry(source_file: str) -> dict | None:
+    """The registry entry as written in its YAML file (lossless for the edit form), if readable."""
+    try:
+        data = yaml.safe_load(Path(source_file).read_text(encoding="utf-8")) if source_file else None
+    except (OSError, yaml.YAMLError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def reset_filters() -> None:
@@ -216,102 +232,279 @@ if registry.skipped:
         + "\n".join(f"- {panels.md_text(name)}: {panels.md_text(message)}" for name, message in registry.skipped)
     )
 
-st.markdown(f"##### {panels.md_text(summary_text(sel))}")
-if sel.n_networks == 0:
-    st.info("Geen netwerken voor deze selectie. Pas de filters aan of klik op **Filters wissen**.")
-
-base = mapview.base_map(map_data, tiles=tiles, asset_base=ASSET_BASE)
-groups = mapview.selection_layers(
-    sel.networks,
-    sel.gemeente_counts,
-    map_data,
-    outline=state.outline,
-    selected_gemeente=state.filter.gemeente,
-    selected_network=state.network,
+tab_map, tab_coverage, tab_timeline, tab_proposal = st.tabs(
+    ["Kaart", "Dekking", "Tijdlijn", "Wijziging voorstellen"]
 )
-clicked = st_folium(
-    base,
-    key="kaart",
-    height=MAP_HEIGHT,
-    use_container_width=True,
-    returned_objects=["last_object_clicked_tooltip", "last_object_clicked"],
-    feature_group_to_add=groups,
-    layer_control=mapview.layer_control(),
-)
-click_token = json.dumps(clicked or {}, sort_keys=True, default=str)
-if (clicked or {}).get("last_object_clicked_tooltip") and click_token != ss.get("_last_click"):
-    ss["_last_click"] = click_token
-    if (target := mapview.parse_click(clicked["last_object_clicked_tooltip"])) is not None:
-        ss["_pending_click"] = target
-        st.rerun()
 
-left, right = st.columns(2, gap="large")
-with left:
-    if state.filter.gemeente:
-        st.subheader("Gemeente")
-        st.markdown(panels.gemeente_profile_md(gemeente_profile(cbs, state.filter.gemeente)))
-        covering = networks_covering(sel.networks, state.filter.gemeente)
-        st.markdown(f"**Netwerken in deze gemeente ({len(covering)}):**")
-        st.markdown(panels.covering_md(covering))
-        if not covering.empty:
-            st.selectbox(
-                "Details van",
-                options=list(covering["id"]),
-                format_func=network_names.__getitem__,
-                index=None,
-                placeholder="Kies een netwerk voor de details",
-                key="f_covering_pick",
-                on_change=lambda: show_network(ss["f_covering_pick"]) if ss.get("f_covering_pick") else None,
-            )
-    else:
-        st.caption("Klik op een gemeente op de kaart (of kies er een links) voor haar profiel.")
-with right:
-    st.selectbox(
-        "Netwerk",
-        options=sorted(network_names, key=lambda i: name_key(network_names[i])),
-        format_func=network_names.__getitem__,
-        index=None,
-        placeholder="Klik op een stip op de kaart of kies een netwerk",
-        key=K_NETWORK,
+with tab_map:
+    st.markdown(f"##### {panels.md_text(summary_text(sel))}")
+    if sel.n_networks == 0:
+        st.info("Geen netwerken voor deze selectie. Pas de filters aan of klik op **Filters wissen**.")
+
+    base = mapview.base_map(map_data, tiles=tiles, asset_base=ASSET_BASE)
+    groups = mapview.selection_layers(
+        sel.networks,
+        sel.gemeente_counts,
+        map_data,
+        outline=state.outline,
+        selected_gemeente=state.filter.gemeente,
+        selected_network=state.network,
     )
-    if state.network and state.network in network_names:
-        row = networks[networks["id"] == state.network].iloc[0]
-        st.markdown(panels.network_details_md(row, cbs, network_names))
-        for label, ids in (("Voorganger", row["predecessors"]), ("Opvolger", row["successors"])):
-            for other in panels.strings(ids):
-                if other in network_names:
-                    st.button(
-                        f"{label}: {network_names[other]}", key=f"goto_{label}_{other}", on_click=show_network, args=(other,)
-                    )
+    clicked = st_folium(
+        base,
+        key="kaart",
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        returned_objects=["last_object_clicked_tooltip", "last_object_clicked"],
+        feature_group_to_add=groups,
+        layer_control=mapview.layer_control(),
+    )
+    click_token = json.dumps(clicked or {}, sort_keys=True, default=str)
+    if (clicked or {}).get("last_object_clicked_tooltip") and click_token != ss.get("_last_click"):
+        ss["_last_click"] = click_token
+        if (target := mapview.parse_click(clicked["last_object_clicked_tooltip"])) is not None:
+            ss["_pending_click"] = target
+            st.rerun()
 
-st.subheader("Netwerken in de selectie")
-table = panels.network_table(sel.networks, cbs)
-st.dataframe(
-    table.drop(columns="id"),
-    hide_index=True,
-    width="stretch",
-    column_config={"Website": st.column_config.LinkColumn("Website")},
-)
+    left, right = st.columns(2, gap="large")
+    with left:
+        if state.filter.gemeente:
+            st.subheader("Gemeente")
+            st.markdown(panels.gemeente_profile_md(gemeente_profile(cbs, state.filter.gemeente)))
+            covering = networks_covering(sel.networks, state.filter.gemeente)
+            st.markdown(f"**Netwerken in deze gemeente ({len(covering)}):**")
+            st.markdown(panels.covering_md(covering))
+            if not covering.empty:
+                st.selectbox(
+                    "Details van",
+                    options=list(covering["id"]),
+                    format_func=network_names.__getitem__,
+                    index=None,
+                    placeholder="Kies een netwerk voor de details",
+                    key="f_covering_pick",
+                    on_change=lambda: show_network(ss["f_covering_pick"]) if ss.get("f_covering_pick") else None,
+                )
+        else:
+            st.caption("Klik op een gemeente op de kaart (of kies er een links) voor haar profiel.")
+    with right:
+        st.selectbox(
+            "Netwerk",
+            options=sorted(network_names, key=lambda i: name_key(network_names[i])),
+            format_func=network_names.__getitem__,
+            index=None,
+            placeholder="Klik op een stip op de kaart of kies een netwerk",
+            key=K_NETWORK,
+        )
+        if state.network and state.network in network_names:
+            row = networks[networks["id"] == state.network].iloc[0]
+            st.markdown(panels.network_details_md(row, cbs, network_names))
+            family = lineage(networks, state.network)
+            for relation, items in (("Voorganger", family["predecessors"]), ("Opvolger", family["successors"])):
+                for item in items:
+                    if item["in_frame"]:
+                        st.button(
+                            panels.lineage_label(item, relation),
+                            key=f"goto_{relation}_{item['id']}",
+                            on_click=show_network,
+                            args=(item["id"],),
+                            help="Toon de details van dit netwerk",
+                        )
+                    else:
+                        st.caption(panels.lineage_label(item, relation) + " \\(niet in het register\\)")
 
-st.markdown("**Download deze selectie**")
-col_geojson, col_csv, col_html = st.columns(3)
-col_geojson.download_button(
-    "GeoJSON",
-    data=lambda: to_geojson(sel),
-    file_name=export_filename(sel, "geojson"),
-    mime="application/geo+json",
-    width="stretch",
-)
-col_csv.download_button(
-    "CSV", data=lambda: to_csv(sel, cbs), file_name=export_filename(sel, "csv"), mime="text/csv", width="stretch"
-)
-col_html.download_button(
-    "Kaart (HTML)",
-    data=lambda: standalone_html(sel, cbs, map_data, tiles=tiles, outline=state.outline),
-    file_name=export_filename(sel, "html"),
-    mime="text/html",
-    width="stretch",
-)
+    st.subheader("Netwerken in de selectie")
+    table = panels.network_table(sel.networks, cbs)
+    st.dataframe(
+        table.drop(columns="id"),
+        hide_index=True,
+        width="stretch",
+        column_config={"Website": st.column_config.LinkColumn("Website")},
+    )
+
+    st.markdown("**Download deze selectie**")
+    col_geojson, col_csv, col_html = st.columns(3)
+    col_geojson.download_button(
+        "GeoJSON",
+        data=lambda: to_geojson(sel),
+        file_name=export_filename(sel, "geojson"),
+        mime="application/geo+json",
+        width="stretch",
+    )
+    col_csv.download_button(
+        "CSV", data=lambda: to_csv(sel, cbs), file_name=export_filename(sel, "csv"), mime="text/csv", width="stretch"
+    )
+    col_html.download_button(
+        "Kaart (HTML)",
+        data=lambda: standalone_html(sel, cbs, map_data, tiles=tiles, outline=state.outline),
+        file_name=export_filename(sel, "html"),
+        mime="text/html",
+        width="stretch",
+    )
+
+
+# --- Dekking: which gemeenten the chosen themes and kinds cover ----------------------------------
+with tab_coverage:
+    f = state.filter
+    coverage_filter = Filter(themes=f.themes, kinds=f.kinds, year=f.year, status="alle" if f.year else "actief")
+    covering_sel = apply_filter(networks, cbs, coverage_filter)
+    cov_table = coverage_table(covering_sel.networks, cbs)
+    figures = coverage_figures(cov_table, cbs)
+    scope = f"actief in {f.year}" if f.year else "nu actief"
+    st.markdown(
+        f"**Dekking door {figures['n_networks']} regionale netwerken ({panels.md_text(scope)}) "
+        "voor de gekozen thema's en soorten.**"
+    )
+    st.caption(
+        "Thema en soort volgen de filters links; status: actieve netwerken (of, met een jaar gekozen, de netwerken "
+        f"die in dat jaar actief waren). Landelijke netwerken ({figures['n_national']} in deze selectie) werken overal "
+        "en worden niet per gemeente meegeteld. Een gemeente is gedekt als minstens één regionaal netwerk haar "
+        f"als werkgebied noemt. Gemeentegrenzen CBS {figures['year']}."
+    )
+    for column, (label, value, help_text) in zip(st.columns(4), panels.coverage_metrics(figures)):
+        column.metric(label, value, help=help_text)
+    st.iframe(coverage_map(cov_table, map_data, tiles=tiles, asset_base=COVERAGE_ASSET_BASE).get_root().render(), height=560)
+    spots = white_spots(cov_table)
+    st.subheader(f"Witte vlekken ({len(spots)})")
+    if spots.empty:
+        st.caption("Elke gemeente heeft minstens één regionaal netwerk uit deze selectie.")
+    else:
+        st.dataframe(panels.white_spot_table(spots), hide_index=True, width="stretch", key="c_white_spots")
+    st.subheader("Dekking per regio")
+    region_type = st.selectbox(
+        "Regio-indeling", options=list(REGION_TYPES), format_func=REGION_LABELS.__getitem__, key="c_region_type"
+    )
+    by_region = coverage_by_region(cov_table, cbs, region_type)
+    st.dataframe(panels.region_coverage_table(by_region, network_names), hide_index=True, width="stretch")
+    st.download_button(
+        "Dekking per gemeente (CSV)",
+        data=lambda: coverage_csv(cov_table),
+        file_name="dekking-per-gemeente.csv",
+        mime="text/csv",
+    )
+    st.caption(
+        "De CSV telt per gemeente de regionale netwerken (n_networks, network_ids); landelijke netwerken staan "
+        "alleen in n_national en worden niet per gemeente meegeteld."
+    )
+
+# --- Tijdlijn: active networks per year ----------------------------------------------------------
+with tab_timeline:
+    this_year = date.today().year
+    # Theme only: the timeline needs successors of other kinds to date the end of a network.
+    themed = apply_filter(networks, cbs, Filter(themes=state.filter.themes)).networks
+    counts = counts_per_year(themed, FIRST_YEAR, this_year)
+    if state.filter.kinds:
+        counts = counts[[k for k in counts.columns if k in state.filter.kinds]]
+    st.markdown("**Actieve netwerken per jaar, naar soort** (thema en soort volgen de filters links; alle statussen)")
+    st.bar_chart(panels.kind_labelled(counts), x_label="Jaar", y_label="Aantal netwerken")
+    n_undated = len(undated(themed[themed["kind"].isin(counts.columns)]))
+    st.caption(
+        f"{n_undated} netwerk(en) zonder startjaar: die staan vanaf het jaar van hun bron in de grafiek, of er niet in "
+        "als ook dat onbekend is. Een netwerk telt mee in zijn start- en eindjaar."
+    )
+    timeline_year = st.select_slider(
+        "Jaar", options=list(range(FIRST_YEAR, this_year + 1)), value=state.filter.year or this_year, key="t_year"
+    )
+    in_year = apply_filter(networks, cbs, Filter(themes=state.filter.themes, kinds=state.filter.kinds, year=timeline_year))
+    st.markdown(f"**{in_year.n_networks} netwerken actief in {timeline_year}:**")
+    st.markdown(panels.covering_md(in_year.networks) if in_year.n_networks else "Geen.")
+    st.button(
+        f"Toon {timeline_year} op de kaart", key="t_to_map", on_click=lambda y=timeline_year: ss.__setitem__(K_YEAR, y)
+    )
+
+# --- Wijziging voorstellen: a checked registry entry to send in -----------------------------------
+with tab_proposal:
+    st.markdown(
+        "Stel een nieuw netwerk of een correctie voor. Het formulier maakt er een registerbestand (YAML) van en "
+        "controleert het met dezelfde regels als het register zelf."
+    )
+    pick = st.selectbox(
+        "Netwerk",
+        options=[None, *sorted(network_names, key=lambda i: name_key(network_names[i]))],
+        format_func=lambda i: "Nieuw netwerk" if i is None else network_names[i],
+        key="p_pick",
+    )
+    source = None
+    if pick is not None:
+        source = networks[networks["id"] == pick].iloc[0]
+        source = raw_entry(str(source.get("source_file") or "")) or source
+    defaults = form_defaults(source, cbs)
+    suffix = pick or "nieuw"
+    with st.form(f"p_form_{suffix}"):
+        values = dict(defaults)
+        c1, c2 = st.columns(2)
+        values["name"] = c1.text_input("Naam", value=defaults["name"], key=f"p_name_{suffix}")
+        values["id"] = c2.text_input("Id (leeg: gemaakt uit de naam)", value=defaults["id"], key=f"p_id_{suffix}")
+        kind_options = ["", *KINDS]
+        values["kind"] = c1.selectbox(
+            "Soort netwerk", kind_options, index=kind_options.index(defaults["kind"]) if defaults["kind"] in kind_options else 0,
+            format_func=lambda k: KINDS.get(k, "Kies een soort"), key=f"p_kind_{suffix}",
+        )
+        values["themes"] = c2.multiselect(
+            "Thema's", list(THEMES), default=[t for t in defaults["themes"] if t in THEMES],
+            format_func=THEMES.__getitem__, key=f"p_themes_{suffix}",
+        )
+        values["hosts"] = c1.text_area("Penvoerder(s), één per regel", value=defaults["hosts"], key=f"p_hosts_{suffix}")
+        values["partners"] = c2.text_area("Partners, één per regel", value=defaults["partners"], key=f"p_partners_{suffix}")
+        values["website"] = c1.text_input("Website (https://…)", value=defaults["website"], key=f"p_website_{suffix}")
+        values["host_gemeente"] = c2.text_input(
+            "Vestigingsgemeente penvoerder", value=defaults["host_gemeente"], key=f"p_host_{suffix}"
+        )
+        y1, y2, y3 = st.columns(3)
+        values["start_year"] = y1.text_input("Startjaar", value=defaults["start_year"], key=f"p_start_{suffix}")
+        values["end_year"] = y2.text_input("Eindjaar", value=defaults["end_year"], key=f"p_end_{suffix}")
+        values["status"] = y3.selectbox(
+            "Status", list(STATUSES), index=list(STATUSES).index(defaults["status"]) if defaults["status"] in STATUSES else 0,
+            format_func=STATUSES.__getitem__, key=f"p_status_{suffix}",
+        )
+        values["gemeenten"] = c1.text_area(
+            "Gemeenten (namen, één per regel of met komma's)", value=defaults["gemeenten"], key=f"p_gemeenten_{suffix}"
+        )
+        values["regions"] = c2.text_area(
+            "Regio's (bijv. jeugdregio:JZ13, of 'landelijk')", value=defaults["regions"], key=f"p_regions_{suffix}"
+        )
+        values["coverage_basis"] = c1.selectbox(
+            "Basis werkgebied", list(COVERAGE_BASIS),
+            index=list(COVERAGE_BASIS).index(defaults["coverage_basis"]) if defaults["coverage_basis"] in COVERAGE_BASIS else 0,
+            format_func=COVERAGE_BASIS.__getitem__, key=f"p_basis_{suffix}",
+        )
+        values["confidence"] = c2.selectbox(
+            "Betrouwbaarheid", list(CONFIDENCE),
+            index=list(CONFIDENCE).index(defaults["confidence"]) if defaults["confidence"] in CONFIDENCE else 0,
+            format_func=CONFIDENCE.__getitem__, key=f"p_confidence_{suffix}",
+        )
+        values["coverage_note"] = st.text_input(
+            "Toelichting werkgebied", value=defaults["coverage_note"], key=f"p_note_{suffix}"
+        )
+        values["sources"] = st.text_area(
+            "Bronnen: één URL per regel, eventueel gevolgd door | en de velden die de bron onderbouwt "
+            "(https://voorbeeld.nl/pagina | gemeenten, themes)",
+            value=defaults["sources"], key=f"p_sources_{suffix}",
+        )
+        values["last_verified"] = c1.text_input(
+            "Laatst gecontroleerd (JJJJ-MM-DD)", value=defaults["last_verified"], key=f"p_verified_{suffix}"
+        )
+        values["notes"] = st.text_area("Opmerkingen", value=defaults["notes"], key=f"p_notes_{suffix}")
+        submitted = st.form_submit_button("Controleren en YAML maken")
+    if submitted:
+        known = set(network_names) | set(registry.verified)
+        text, problems = proposal_yaml(values, cbs, known, editing=pick)
+        ss["_proposal"] = (suffix, text, problems_by_field(problems))
+    if (result := ss.get("_proposal")) is not None and result[0] == suffix:
+        _, text, grouped = result
+        for is_error, message in panels.problems_md(grouped):
+            (st.error if is_error else st.warning)(message)
+        if text is None:
+            st.error("Het voorstel bevat fouten (zie hierboven); pas het formulier aan en controleer opnieuw.")
+        else:
+            entry_id = (yaml.safe_load(text) or {}).get("id", "voorstel")
+            st.success("Het voorstel is geldig.")
+            st.code(text, language="yaml")
+            st.download_button(f"Download {entry_id}.yaml", data=text, file_name=f"{entry_id}.yaml", mime="application/yaml")
+            st.caption(
+                f"Insturen: voeg het bestand toe als `geodata/registry/{panels.md_text(entry_id)}.yaml` in een "
+                "pull request op de repository van de Kenniskaart (bij een wijziging: vervang het bestaande bestand). "
+                f"Het schema staat in `{REGISTRY_README}`."
+            )
 
 with st.expander("Over de data"):
     newest, oldest = registry.newest_verified, registry.oldest_verified
@@ -322,7 +515,10 @@ with st.expander("Over de data"):
                 f"- **Netwerken:** {registry.n_files} registerbestanden, {len(networks)} netwerken geladen; "
                 "elk netwerk noemt zijn eigen bronnen (zie de details).",
                 f"- **Laatst gecontroleerd:** nieuwste {panels.md_text(newest or 'onbekend')}, "
-                f"oudste {panels.md_text(oldest or 'onbekend')}.",
+                f"oudste {panels.md_text(oldest or 'onbekend')}; "
+                f"{panels.stale_count(registry.verified, date.today(), STALE_AFTER_DAYS)} van "
+                f"{len(registry.verified)} registerbestanden zijn langer dan twee jaar niet gecontroleerd "
+                "tegen hun bronnen.",
                 "- **Achtergrondkaart:** "
                 + {"brt": "PDOK BRT-Achtergrondkaart (Kadaster, CC BY 4.0).", "osm": "OpenStreetMap-bijdragers (ODbL).",
                    "none": "geen."}[tiles],

@@ -9,7 +9,9 @@ http(s) URLs (:func:`md_link`).
 
 from __future__ import annotations
 
+import html
 import string
+from datetime import date
 
 import pandas as pd
 
@@ -166,3 +168,123 @@ def covering_md(covering: pd.DataFrame) -> str:
         national = " · landelijk" if bool(row["national"]) else ""
         lines.append(f"- {name} — {kind}{national}")
     return "\n".join(lines)
+
+
+# --- insight views: coverage, timeline, lineage, proposal, data currency --------------------
+
+
+def percent_nl(share: float) -> str:
+    """A 0..1 share as Dutch percentage text with one decimal: ``0.4567`` -> ``'45,7%'``."""
+    return f"{share * 100:.1f}%".replace(".", ",")
+
+
+def coverage_metrics(figures: dict) -> list[tuple[str, str, str]]:
+    """(label, value, help) for ``st.metric`` from ``layers.coverage.coverage_figures``."""
+    return [
+        ("Gemeenten gedekt", f"{figures['n_covered']} van {figures['n_gemeenten']}",
+         "Gemeenten waar minstens één geselecteerd regionaal netwerk werkt."),
+        ("Aandeel gemeenten", percent_nl(figures["share_covered"]), "Gedekte gemeenten als deel van alle gemeenten."),
+        ("Aandeel landoppervlak", percent_nl(figures["share_area_covered"]),
+         "Oppervlakte van de gedekte gemeenten als deel van heel Nederland."),
+        ("Witte vlekken", str(figures["n_white_spots"]), "Gemeenten zonder geselecteerd regionaal netwerk."),
+    ]
+
+
+def legend_html(legend: list[dict]) -> str:
+    """The choropleth legend as a small HTML block for inside the map (every text escaped)."""
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:14px;height:14px;margin-right:6px;'
+        f'border:1px solid #777;background:{html.escape(str(item["color"]))}"></span>'
+        f'{html.escape(str(item["label"]))} ({int(item["n"])})</div>'
+        for item in legend
+    )
+    return (
+        '<div class="kk-coverage-legend" style="position:absolute;bottom:24px;left:10px;z-index:1000;'
+        'background:#fff;padding:6px 8px;border-radius:4px;font:12px sans-serif;box-shadow:0 1px 4px #0004">'
+        f"<b>Netwerken per gemeente</b>{rows}</div>"
+    )
+
+
+def white_spot_table(spots: pd.DataFrame) -> pd.DataFrame:
+    """The white spots for ``st.dataframe``: gemeente, code and provincie (plain text values)."""
+    return pd.DataFrame(
+        {
+            "Gemeente": spots["name"].astype(str),
+            "Code": spots["code"].astype(str),
+            "Provincie": spots["provincie_name"].astype(str),
+        }
+    )
+
+
+def region_coverage_table(region_table: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """A ``coverage_by_region`` table with Dutch headings, percentages and network names."""
+    return pd.DataFrame(
+        {
+            "Regio": region_table["name"].astype(str),
+            "Gemeenten": region_table["n_gemeenten"].astype(int),
+            "Gedekt": region_table["n_covered"].astype(int),
+            "% gemeenten": [percent_nl(s) for s in region_table["share_covered"]],
+            "% oppervlakte": [percent_nl(s) for s in region_table["share_area_covered"]],
+            "Netwerken": ["; ".join(names.get(i, i) for i in ids) for ids in region_table["network_ids"]],
+        }
+    )
+
+
+def kind_labelled(counts: pd.DataFrame) -> pd.DataFrame:
+    """``counts_per_year`` with Dutch kind names as columns and the year as text index (no 2,015)."""
+    out = counts.rename(columns=lambda k: KINDS.get(str(k), str(k)))
+    out.index = pd.Index([str(y) for y in counts.index], name="Jaar")
+    return out
+
+
+def lineage_label(item: dict, relation: str) -> str:
+    """Button text for one lineage link: 'Voorganger: Wmo-werkplaats Twente (2011–2018)' (escaped)."""
+    years = years_text(pd.Series({"start_year": item.get("start_year"), "end_year": item.get("end_year")}))
+    step = "" if int(item.get("generation") or 1) == 1 else f" ({int(item['generation'])}e generatie)"
+    return f"{md_text(relation)}{md_text(step)}: {md_text(item.get('name') or item['id'])} \\({md_text(years)}\\)"
+
+
+FORM_LABELS: dict[str, str] = {
+    "id": "Id",
+    "name": "Naam",
+    "kind": "Soort netwerk",
+    "themes": "Thema's",
+    "topics": "Onderwerpen",
+    "hosts": "Penvoerder(s)",
+    "partners": "Partners",
+    "website": "Website",
+    "start_year": "Startjaar",
+    "end_year": "Eindjaar",
+    "status": "Status",
+    "status_as_of": "Status volgens bron uit jaar",
+    "predecessors": "Voorgangers",
+    "successors": "Opvolgers",
+    "gemeenten": "Gemeenten",
+    "regions": "Regio's",
+    "coverage_basis": "Basis werkgebied",
+    "coverage_note": "Toelichting werkgebied",
+    "host_gemeente": "Vestigingsgemeente penvoerder",
+    "host_coordinates": "Coördinaten penvoerder",
+    "host_basis": "Basis vestigingsplaats",
+    "confidence": "Betrouwbaarheid",
+    "last_verified": "Laatst gecontroleerd",
+    "funding": "Financiering",
+    "sources": "Bronnen",
+    "notes": "Opmerkingen",
+}
+
+
+def problems_md(grouped: dict[str, list[str]]) -> list[tuple[bool, str]]:
+    """(is_error, Markdown) per form field from ``proposal.problems_by_field`` (messages escaped)."""
+    out = []
+    for field_name, messages in grouped.items():
+        label = FORM_LABELS.get(field_name, field_name)
+        is_error = any(not m.startswith("let op: ") for m in messages)
+        lines = "\n".join(f"- {md_text(m)}" for m in messages)
+        out.append((is_error, f"**{md_text(label)}**\n{lines}"))
+    return out
+
+
+def stale_count(verified: dict[str, date], today: date, after_days: int) -> int:
+    """Entries whose ``last_verified`` is more than ``after_days`` days before ``today``."""
+    return sum(1 for stamp in verified.values() if (today - stamp).days > after_days)
