@@ -368,7 +368,7 @@ with tab_coverage:
     if spots.empty:
         st.caption("Elke gemeente heeft minstens één regionaal netwerk uit deze selectie.")
     else:
-        st.dataframe(panels.white_spot_table(spots), hide_index=True, width="stretch", key="c_white_spots")
+        st.dataframe(panels.white_spot_table(spots), hide_index=True, width="stretch")
     st.subheader("Dekking per regio")
     region_type = st.selectbox(
         "Regio-indeling", options=list(REGION_TYPES), format_func=REGION_LABELS.__getitem__, key="c_region_type"

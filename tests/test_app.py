@@ -161,3 +161,130 @@ def test_download_buttons_carry_the_current_selection(registry):
     assert calls["GeoJSON"]["file_name"].endswith(".geojson") and "jeugd" in calls["GeoJSON"]["file_name"]
     assert "network_id" in calls["CSV"]["data"]().splitlines()[0]
     assert "kkTopo" in calls["Kaart (HTML)"]["data"]()
+
+
+# --- insight tabs ---------------------------------------------------------------------------
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_coverage_tab_figures_equal_the_coverage_module_for_a_theme(registry, cbs_data):
+    from layers import coverage, panels
+    from layers.selection import Filter, apply_filter
+
+    at = run_app()
+    at.sidebar.multiselect(key="f_themes").set_value(["jeugd"]).run()
+    assert not at.exception
+    chosen = apply_filter(registry.networks, cbs_data, Filter(themes=("jeugd",), status="actief")).networks
+    table = coverage.coverage_table(chosen, cbs_data)
+    figures = coverage.coverage_figures(table, cbs_data)
+    shown = metrics(at)
+    assert shown["Gemeenten gedekt"] == f"{figures['n_covered']} van 342"
+    assert shown["Aandeel gemeenten"] == panels.percent_nl(figures["share_covered"])
+    assert shown["Aandeel landoppervlak"] == panels.percent_nl(figures["share_area_covered"])
+    assert shown["Witte vlekken"] == str(figures["n_white_spots"])
+    (spots,) = [d.value for d in at.dataframe if list(d.value.columns) == ["Gemeente", "Code", "Provincie"]]
+    assert list(spots["Gemeente"]) == list(coverage.white_spots(table)["name"])
+    assert any("niet per gemeente meegeteld" in c.value for c in at.caption)
+
+
+def test_coverage_tab_follows_the_year_filter(registry, cbs_data):
+    from layers import coverage
+    from layers.selection import Filter, apply_filter
+
+    at = run_app({"jaar": "2012"})
+    chosen = apply_filter(registry.networks, cbs_data, Filter(year=2012)).networks
+    figures = coverage.coverage_figures(coverage.coverage_table(chosen, cbs_data), cbs_data)
+    assert metrics(at)["Gemeenten gedekt"] == f"{figures['n_covered']} van 342"
+    assert any("actief in 2012" in m.value for m in at.markdown)
+
+
+def test_coverage_tab_region_table_follows_the_region_type(cbs_data):
+    at = run_app()
+    at.selectbox(key="c_region_type").set_value("ggdregio").run()
+    assert not at.exception
+    region_tables = [d.value for d in at.dataframe if "Regio" in d.value.columns]
+    assert len(region_tables) == 1 and len(region_tables[0]) == 25
+
+
+def test_timeline_tab_shows_a_stacked_chart_with_dutch_kind_labels_and_undated_count(registry):
+    at = run_app()
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 1
+    assert any("zonder startjaar" in c.value for c in at.caption)
+    undated = int(registry.networks["start_year"].isna().sum())
+    assert any(c.value.startswith(f"{undated} netwerk") for c in at.caption)
+    at.select_slider(key="t_year").set_value(2015).run()
+    assert any(m.value.endswith("actief in 2015:**") for m in at.markdown)
+    at.button(key="t_to_map").click().run()
+    assert at.sidebar.selectbox(key="f_year").value == 2015
+
+
+def test_network_details_show_the_lineage_as_buttons_that_select_the_network():
+    at = run_app({"netwerk": "wsd-twente"})
+    buttons = [b for b in at.button if b.key and b.key.startswith("goto_")]
+    predecessor = next(b for b in buttons if b.key == "goto_Voorganger_wmo-werkplaats-twente")
+    assert "Voorganger" in predecessor.label and "Twente" in predecessor.label
+    predecessor.click().run()
+    assert at.selectbox(key="f_network").value == "wmo-werkplaats-twente"
+    assert any(b.key == "goto_Opvolger_wsd-twente" for b in at.button)
+
+
+def fill_proposal(at: AppTest, **values: str) -> AppTest:
+    for name, value in values.items():
+        widget = next(w for w in [*at.text_input, *at.text_area] if w.key == f"p_{name}_nieuw")
+        widget.input(value)
+    at.selectbox(key="p_kind_nieuw").set_value("werkplaats-sociaal-domein")
+    at.multiselect(key="p_themes_nieuw").set_value(["wmo"])
+    return at
+
+
+def submit_proposal(at: AppTest) -> AppTest:
+    next(b for b in at.button if b.label == "Controleren en YAML maken").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_proposal_with_an_unknown_gemeente_shows_the_validators_message():
+    from layers import panels
+
+    at = fill_proposal(run_app(), name="Werkplaats Proef", gemeenten="Enschede\nHengeloo", sources="https://example.nl/a")
+    submit_proposal(at)
+    errors = " ".join(e.value for e in at.error)
+    expected = "unknown gemeente 'Hengeloo'; did you mean 'Hengelo (O.)'?"
+    assert panels.md_text(expected) in errors
+    assert "**Gemeenten**" in errors
+    assert not at.code
+
+
+def test_valid_proposal_offers_the_yaml_download(cbs_data):
+    import yaml
+
+    spy = mock.Mock(wraps=st.download_button)
+    with mock.patch("streamlit.download_button", spy), mock.patch.object(
+        st.delta_generator.DeltaGenerator, "download_button", lambda self, *a, **k: spy(*a, **k)
+    ):
+        at = fill_proposal(
+            run_app(), name="Werkplaats Proef", gemeenten="Enschede, Hengelo (O.)", sources="https://example.nl/a"
+        )
+        spy.reset_mock()
+        submit_proposal(at)
+    assert not at.error
+    (call,) = [c for c in spy.call_args_list if c.kwargs.get("file_name") == "werkplaats-proef.yaml"]
+    entry = yaml.safe_load(call.kwargs["data"])
+    assert entry["id"] == "werkplaats-proef" and entry["kind"] == "werkplaats-sociaal-domein"
+    assert entry["gemeenten"] == ["Enschede", "Hengelo (O.)"]
+    assert at.code[0].value.strip() == call.kwargs["data"].strip()
+    assert any("pull request" in c.value for c in at.caption)
+
+
+def test_editing_a_network_starts_from_its_registry_entry(registry):
+    at = run_app()
+    at.selectbox(key="p_pick").set_value("wsd-twente").run()
+    assert not at.exception
+    assert at.text_input(key="p_id_wsd-twente").value == "wsd-twente"
+    submit_proposal(at)
+    assert not at.error, [e.value for e in at.error]
+    assert "id: wsd-twente" in at.code[0].value
