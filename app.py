@@ -112,6 +112,13 @@ def current_state() -> ViewState:
     )
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def coverage_html(chosen: Filter, tiles: str) -> str:
+    """The Dekking choropleth page for one filter (rendering takes a few tenths of a second)."""
+    table = coverage_table(apply_filter(networks, cbs, chosen).networks, cbs)
+    return coverage_map(table, map_data, tiles=tiles, asset_base=COVERAGE_ASSET_BASE).get_root().render()
+
+
 def raw_entry(source_file: str) -> dict | None:
     """The registry entry as written in its YAML file (lossless for the edit form), if readable."""
     try:
@@ -362,7 +369,7 @@ with tab_coverage:
     )
     for column, (label, value, help_text) in zip(st.columns(4), panels.coverage_metrics(figures)):
         column.metric(label, value, help=help_text)
-    st.iframe(coverage_map(cov_table, map_data, tiles=tiles, asset_base=COVERAGE_ASSET_BASE).get_root().render(), height=560)
+    st.iframe(coverage_html(coverage_filter, tiles), height=560)
     spots = white_spots(cov_table)
     st.subheader(f"Witte vlekken ({len(spots)})")
     if spots.empty:

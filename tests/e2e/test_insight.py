@@ -1,0 +1,52 @@
+"""The insight tabs in headless chromium: Dekking (metrics + choropleth), Tijdlijn (chart), the proposal form."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.test_browser import open_app, wait_idle
+
+COVERAGE_FRAME = 'iframe[srcdoc*="kk-coverage-legend"]'
+SCREENSHOTS = "/tmp/kenniskaart-tab-{}.png"
+
+
+def open_tab(page, server_url, name: str, query: str = ""):
+    open_app(page, server_url, query)
+    wait_idle(page)
+    page.get_by_role("tab", name=name).click()
+
+
+def test_coverage_tab_shows_metrics_and_the_choropleth(page, server_url, context):
+    open_tab(page, server_url, "Dekking", "?thema=jeugd")
+    metrics = page.get_by_test_id("stMetric")
+    expect(metrics.filter(has_text="Gemeenten gedekt")).to_contain_text(re.compile(r"\d+ van 342"))
+    expect(metrics.filter(has_text="Aandeel landoppervlak")).to_contain_text("%")
+    frame = page.frame_locator(COVERAGE_FRAME)
+    expect(frame.locator(".leaflet-overlay-pane path")).to_have_count(342)
+    expect(frame.locator(".kk-coverage-legend")).to_contain_text("Niet gedekt")
+    expect(page.get_by_text(re.compile(r"Witte vlekken \(\d+\)"))).to_be_visible()
+    page.wait_for_timeout(500)
+    page.screenshot(path=SCREENSHOTS.format("dekking"), full_page=True)
+    assert context.external_requests == []
+
+
+def test_timeline_tab_shows_the_chart(page, server_url, context):
+    open_tab(page, server_url, "Tijdlijn")
+    chart = page.get_by_test_id("stVegaLiteChart")
+    expect(chart).to_be_visible()
+    expect(chart.locator("canvas, svg").first).to_be_visible()
+    expect(page.get_by_text(re.compile(r"netwerk\(en\) zonder startjaar"))).to_be_visible()
+    page.screenshot(path=SCREENSHOTS.format("tijdlijn"), full_page=True)
+    assert context.external_requests == []
+
+
+def test_proposal_form_shows_the_validators_error_for_a_bad_gemeente(page, server_url, context):
+    open_tab(page, server_url, "Wijziging voorstellen")
+    page.get_by_label("Naam", exact=True).fill("Werkplaats Proef")
+    page.get_by_label(re.compile(r"^Gemeenten")).fill("Enschede\nHengeloo")
+    page.get_by_role("button", name="Controleren en YAML maken").click()
+    expect(page.get_by_text("unknown gemeente 'Hengeloo'; did you mean 'Hengelo (O.)'?")).to_be_visible()
+    page.screenshot(path=SCREENSHOTS.format("voorstel"), full_page=True)
+    assert context.external_requests == []
