@@ -20,12 +20,14 @@ LEAFLET_CSS = LEAFLET_DIR / "leaflet.css"
 LEAFLET_VERSION = "1.9.3"  # the version folium 0.20 asks for
 TOPOJSON_JS = STATIC_DIR / "topojson-client" / "topojson-client.min.js"
 
-# (name, path under STATIC_DIR) in load order: what the map page needs, nothing more.
-ASSET_JS: tuple[tuple[str, str], ...] = (
-    ("leaflet", "leaflet/leaflet.js"),
-    ("topojson", "topojson-client/topojson-client.min.js"),
-)
+# (name, path under STATIC_DIR) in load order: the files the map page loads by URL, nothing more.
+# Only Leaflet: streamlit-folium loads its links one after another, so every extra file is one
+# more sequential request before the map is drawn. topojson-client (7 KB) travels inside the map
+# script instead (:func:`topojson_client_js`), and leaflet.css inside the map's header
+# (:func:`leaflet_css`), where it is in place as soon as the header is.
+ASSET_JS: tuple[tuple[str, str], ...] = (("leaflet", "leaflet/leaflet.js"),)
 ASSET_CSS: tuple[tuple[str, str], ...] = (("leaflet_css", "leaflet/leaflet.css"),)
+_SAFE_BASE = re.compile(r"[A-Za-z0-9_./:-]*")
 
 
 class AssetError(FileNotFoundError):
@@ -43,6 +45,32 @@ def component_asset_base(component_name: str) -> str:
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", component_name):
         raise ValueError(f"component name {component_name!r} is not URL-safe")
     return f"../{component_name}/"
+
+
+def topojson_client_js() -> str:
+    """topojson-client as text to run inside the map script (source-map comment dropped)."""
+    js = re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", _read(TOPOJSON_JS))
+    if "</script" in js.lower():
+        raise AssetError(f"{TOPOJSON_JS}: contains '</script' and cannot be inlined")
+    return js
+
+
+def leaflet_css(asset_base: str) -> str:
+    """leaflet.css, minified, with its images pointing at ``asset_base`` (for a ``<style>``).
+
+    Relative image URLs in an inline style resolve against the page, not the CSS file, so
+    ``url(images/x.png)`` becomes ``url(<asset_base>leaflet/images/x.png)``.
+    """
+    if not _SAFE_BASE.fullmatch(asset_base):
+        raise ValueError(f"asset base {asset_base!r} contains characters not allowed in a CSS url()")
+    base = asset_base.rstrip("/") + "/" if asset_base else ""
+    css = re.sub(r"/\*.*?\*/", "", _read(LEAFLET_CSS), flags=re.DOTALL)
+    css = re.sub(r"\s+", " ", css)
+    css = re.sub(r"\s*([{};,>])\s*", r"\1", css).strip()
+    css = re.sub(r"url\((images/[A-Za-z0-9_.-]+\.png)\)", lambda m: f"url({base}leaflet/{m.group(1)})", css)
+    if "</" in css:
+        raise AssetError(f"{LEAFLET_CSS}: contains '</' and cannot be inlined in a <style>")
+    return css
 
 
 def _data_uri(match: re.Match[str]) -> str:

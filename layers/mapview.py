@@ -5,8 +5,8 @@ Built for ``st_folium`` (see the performance notes in the README of ``layers/sta
 * :func:`prepare_map_data` does the geometry work once per process: the gemeenten are
   simplified as a coverage in RD (shared borders stay shared), reprojected and serialised as
   TopoJSON. Network footprints are merged in the browser from that topology
-  (``topojson.merge``) and region borders are dissolved from the same simplified gemeenten,
-  so every line on the map coincides.
+  (``topojson.merge``) and region borders are meshed from it (``topojson.mesh`` over the arcs
+  between two regions), so every line on the map coincides and both cost only codes on the wire.
 * :func:`base_map` holds only what never changes (tiles, panes, the 342 gemeenten with their
   tooltips). Its script, and so the ``st_folium`` widget key, stays the same across reruns:
   pan, zoom and the last click survive a filter change.
@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 
 import folium
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 import topojson
@@ -43,7 +42,7 @@ from folium.template import Template
 from loaders.cbs import CbsData
 from loaders.regions import REGION_LABELS, REGION_TYPES
 from loaders.snapshot import WGS84
-from layers.assets import ASSET_CSS, ASSET_JS
+from layers.assets import ASSET_CSS, ASSET_JS, leaflet_css, topojson_client_js
 from layers.style import (
     FOOTPRINT_FILL_OPACITY,
     FOOTPRINT_SELECTED_FILL_OPACITY,
@@ -130,7 +129,7 @@ class MapData:
     gemeenten_json: str  # TopoJSON topology, object "gemeenten": properties code + label (escaped name)
     gemeente_codes: tuple[str, ...]
     attribution: str
-    gemeenten_rd: gpd.GeoDataFrame  # the web-simplified gemeenten in RD, for outlines
+    gemeenten_rd: gpd.GeoDataFrame  # the web-simplified gemeenten in RD (same order as the topology)
     _outlines: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -138,11 +137,17 @@ class MapData:
         return len(self.gemeente_codes)
 
     def outline_json(self, region_type: str) -> str:
-        """The internal borders between the regions of one type (computed on first use, ~0.2 s)."""
+        """JSON list: per gemeente (topology order) the index of its region of this type.
+
+        The browser draws the borders between regions from the gemeente topology
+        (``topojson.mesh`` over the arcs whose two sides lie in different regions), so an
+        outline costs about 1 KB on the wire and no geometry work on the server, and every
+        border coincides with the gemeente borders drawn below it.
+        """
         if region_type not in REGION_TYPES:
             raise MapDataError(f"unknown outline type {region_type!r} (expected one of: {', '.join(REGION_TYPES)})")
         if region_type not in self._outlines:
-            self._outlines[region_type] = js_json(region_borders(self.gemeenten_rd, region_type))
+            self._outlines[region_type] = js_json(region_indices(self.gemeenten_rd, region_type))
         return self._outlines[region_type]
 
 
@@ -158,22 +163,17 @@ def web_gemeenten(cbs: CbsData, tolerance_m: float = WEB_TOLERANCE_M) -> gpd.Geo
     return gpd.GeoDataFrame(merged.drop(columns="geometry"), geometry=simplified, crs=RD)
 
 
-def region_borders(gemeenten_rd: gpd.GeoDataFrame, region_type: str) -> dict:
-    """GeoJSON MultiLineString of the borders between regions of one type, without the coast.
-
-    The national outline is already drawn by the gemeenten; leaving it out keeps this layer
-    at 5-40 KB. Four decimals (about 10 m) are plenty for a 2 px line.
-    """
-    geoms = gemeenten_rd.geometry.values
-    codes = gemeenten_rd[f"{region_type}_code"].to_numpy()
-    regions = [shapely.coverage_union_all(geoms[codes == code]) for code in sorted(set(codes))]
-    country = shapely.boundary(shapely.coverage_union_all(geoms))
-    lines = shapely.line_merge(shapely.difference(shapely.union_all(shapely.boundary(np.array(regions))), country))
-    wgs = gpd.GeoSeries([lines], crs=RD).to_crs(WGS84).values[0]
-    rounded = shapely.transform(wgs, lambda c: np.round(c, DECIMALS - 1))
-    return _feature_collection(
-        [{"type": "Feature", "properties": {"region_type": region_type}, "geometry": shapely.geometry.mapping(rounded)}]
-    )
+def region_indices(gemeenten: pd.DataFrame, region_type: str) -> list[int]:
+    """Per gemeente (in frame order) the index of its region of ``region_type`` (codes sorted)."""
+    column = f"{region_type}_code"
+    if column not in gemeenten.columns:
+        raise MapDataError(f"gemeenten lack column {column!r} for outline type {region_type!r}")
+    codes = gemeenten[column].astype(str).to_numpy()
+    if pd.isna(gemeenten[column]).any():
+        missing = list(gemeenten.loc[pd.isna(gemeenten[column]), "code"][:5])
+        raise MapDataError(f"gemeenten {missing} have no {column}")
+    index = {code: i for i, code in enumerate(sorted(set(codes)))}
+    return [index[code] for code in codes]
 
 
 def prepare_map_data(cbs: CbsData, tolerance_m: float = WEB_TOLERANCE_M) -> MapData:
@@ -215,8 +215,28 @@ class _Raw(Element):
         return self.text
 
 
+def _render_raw(element: MacroElement, kwargs: dict) -> None:
+    """Render a macro element's header/html/script once, as raw text, then its children.
+
+    branca's ``MacroElement.render`` wraps each rendered macro in a new ``Element``, which
+    compiles the already-rendered text as a Jinja template again; for a small element that
+    costs more than the rendering itself, and the map is rendered twice per rerun.
+    """
+    figure = element.get_root()
+    module = element._template.module.__dict__
+    for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+        macro = module.get(part)
+        if macro is not None:
+            target.add_child(_Raw(macro(element, kwargs)), name=element.get_name())
+    for child in element._children.values():
+        if type(child) is ElementAddToElement:
+            _render_raw(child, kwargs)
+        else:
+            child.render(**kwargs)
+
+
 class _RawScript:
-    """Mixin for our elements: render the script macro once and attach it as raw text."""
+    """Mixin for our elements: render the macros once and attach them as raw text."""
 
     def render(self, **kwargs) -> None:
         if isinstance(self, folium.map.Layer) and self.show:
@@ -224,11 +244,19 @@ class _RawScript:
                 ElementAddToElement(element_name=self.get_name(), element_parent_name=self._parent.get_name()),
                 name=self.get_name() + "_add",
             )
-        figure = self.get_root()
-        script = self._template.module.__dict__["script"]
-        figure.script.add_child(_Raw(script(self, kwargs)), name=self.get_name())
-        for child in self._children.values():
-            child.render(**kwargs)
+        _render_raw(self, kwargs)
+
+
+class RawFeatureGroup(_RawScript, folium.FeatureGroup):
+    """A ``folium.FeatureGroup`` rendered without re-compiling its output (see :func:`_render_raw`)."""
+
+
+class _RawPane(_RawScript, folium.map.CustomPane):
+    pass
+
+
+class _RawFitBounds(_RawScript, folium.FitBounds):
+    pass
 
 
 class GemeenteLayer(_RawScript, folium.map.Layer):
@@ -242,6 +270,7 @@ class GemeenteLayer(_RawScript, folium.map.Layer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
+        {{ this.topojson_js }}
         window.kkGemeenteTip = function(p, n) {
             var count = '';
             if (n !== null && n !== undefined) {
@@ -253,8 +282,9 @@ class GemeenteLayer(_RawScript, folium.map.Layer):
         window.kkGemeenteSelectedStyle = {{ this.selected_style_json }};
         window.kkTopo = {{ this.data_json }};
         window.kkGeometryByCode = {};
-        window.kkTopo.objects.{{ this.object_name }}.geometries.forEach(function(g) {
+        window.kkTopo.objects.{{ this.object_name }}.geometries.forEach(function(g, i) {
             window.kkGeometryByCode[g.properties.code] = g;
+            g.kkIndex = i;
         });
         var {{ this.get_name() }} = L.geoJson(topojson.feature(window.kkTopo, window.kkTopo.objects.{{ this.object_name }}), {
             pane: {{ this.pane_json }},
@@ -273,6 +303,7 @@ class GemeenteLayer(_RawScript, folium.map.Layer):
     def __init__(self, data: MapData, name: str = "Gemeenten") -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "GemeenteLayer"
+        self.topojson_js = topojson_client_js()
         self.data_json = data.gemeenten_json
         self.object_name = TOPO_OBJECT
         self.pane_json = js_json(PANE_GEMEENTEN)
@@ -282,24 +313,39 @@ class GemeenteLayer(_RawScript, folium.map.Layer):
 
 
 class OutlineLayer(_RawScript, folium.map.Layer):
-    """Region boundaries drawn on top of the footprints; not interactive, so clicks pass through."""
+    """Region borders drawn on top of the footprints; not interactive, so clicks pass through.
+
+    Derived in the browser from the gemeente topology: the arcs between two gemeenten of
+    different regions (``topojson.mesh``), computed once per outline type and page.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson({{ this.data_json }}, {
-            pane: {{ this.pane_json }},
-            interactive: false,
-            style: function() { return {{ this.style_json }}; }
-        });
+        var {{ this.get_name() }} = (function() {
+            var regions = {{ this.regions_json }};
+            var meshes = window.kkMeshes = window.kkMeshes || {};
+            var key = regions.join(',');
+            if (!meshes.hasOwnProperty(key)) {
+                meshes[key] = topojson.mesh(window.kkTopo, window.kkTopo.objects.{{ this.object_name }}, function(a, b) {
+                    return a !== b && regions[a.kkIndex] !== regions[b.kkIndex];
+                });
+            }
+            return L.geoJson(meshes[key], {
+                pane: {{ this.pane_json }},
+                interactive: false,
+                style: function() { return {{ this.style_json }}; }
+            });
+        })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, data_json: str, name: str) -> None:
+    def __init__(self, regions_json: str, name: str) -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "OutlineLayer"
-        self.data_json = data_json
+        self.regions_json = regions_json
+        self.object_name = TOPO_OBJECT
         self.pane_json = js_json(PANE_OUTLINES)
         self.style_json = js_json(
             {"color": OUTLINE_STROKE, "weight": 2.2, "opacity": 0.85, "fill": False, "interactive": False}
@@ -314,13 +360,18 @@ class FootprintLayer(_RawScript, folium.map.Layer):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function() {
             var styles = {{ this.styles_json }};
+            var merged = window.kkMerged = window.kkMerged || {};
             var features = [];
             {{ this.records_json }}.forEach(function(r) {
-                var parts = r.members.map(function(c) { return window.kkGeometryByCode[c]; })
-                    .filter(function(g) { return g; });
-                if (!parts.length) { return; }
+                var key = r.members.join(',');
+                if (!merged.hasOwnProperty(key)) {
+                    var parts = r.members.map(function(c) { return window.kkGeometryByCode[c]; })
+                        .filter(function(g) { return g; });
+                    merged[key] = parts.length ? topojson.merge(window.kkTopo, parts) : null;
+                }
+                if (!merged[key]) { return; }
                 features.push({type: 'Feature', id: r.id, properties: {kind: r.kind, selected: r.selected},
-                               geometry: topojson.merge(window.kkTopo, parts)});
+                               geometry: merged[key]});
             });
             return L.geoJson({type: 'FeatureCollection', features: features}, {
                 interactive: false,
@@ -391,12 +442,16 @@ class SelectionState(_RawScript, MacroElement):
             if (window.kkGemeenten) {
                 window.kkGemeenten.eachLayer(function(layer) {
                     var p = layer.feature.properties;
-                    layer.setTooltipContent(window.kkGemeenteTip(p, counts[p.code] || 0));
-                    if (p.code === selected) {
-                        layer.setStyle(window.kkGemeenteSelectedStyle);
-                        layer.bringToFront();
-                    } else {
-                        layer.setStyle(window.kkGemeenteStyle);
+                    var n = counts[p.code] || 0;
+                    if (layer.kkCount !== n) {
+                        layer.setTooltipContent(window.kkGemeenteTip(p, n));
+                        layer.kkCount = n;
+                    }
+                    var isSelected = p.code === selected;
+                    if (layer.kkSelected !== isSelected) {
+                        layer.setStyle(isSelected ? window.kkGemeenteSelectedStyle : window.kkGemeenteStyle);
+                        if (isSelected) { layer.bringToFront(); }
+                        layer.kkSelected = isSelected;
                     }
                 });
             }
@@ -564,14 +619,22 @@ def spread_points(points: list[tuple[float, float]], radius_deg: float = 0.03) -
     return out
 
 
-def _records(networks: pd.DataFrame) -> list[dict]:
-    """Rows as dicts without the geometry (much faster than ``iterrows`` on a GeoDataFrame)."""
-    return pd.DataFrame(networks.drop(columns="geometry", errors="ignore")).to_dict("records")
+# The columns a marker's tooltip and popup read: converting only these to dicts is ~10x
+# cheaper than the whole registry frame (about 50 columns) on every rerun.
+MARKER_COLUMNS = ("id", "kind", "name", "hosts", "national", "host_lon", "host_lat")
+POPUP_COLUMNS = ("themes", "n_gemeenten", "status", "start_year", "end_year", "website", "sources")
+
+
+def _records(networks: pd.DataFrame, columns: Iterable[str]) -> list[dict]:
+    """Rows as dicts of ``columns`` (much faster than ``iterrows`` on a GeoDataFrame)."""
+    wanted = [c for c in columns if c in networks.columns]
+    return pd.DataFrame(networks[wanted]).to_dict("records")
 
 
 def marker_records(networks: pd.DataFrame, selected_network: str | None, popups: bool = False) -> list[dict]:
     """One marker per selected network with a known host location (popup HTML optional)."""
-    rows = [r for r in _records(networks) if pd.notna(r["host_lon"]) and pd.notna(r["host_lat"])]
+    columns = MARKER_COLUMNS + POPUP_COLUMNS if popups else MARKER_COLUMNS
+    rows = [r for r in _records(networks, columns) if pd.notna(r["host_lon"]) and pd.notna(r["host_lat"])]
     points = spread_points([(float(r["host_lon"]), float(r["host_lat"])) for r in rows])
     records = []
     for row, (lon, lat) in zip(rows, points):
@@ -593,7 +656,7 @@ def marker_records(networks: pd.DataFrame, selected_network: str | None, popups:
 
 
 def asset_links(asset_base: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The only JS/CSS the map needs: the vendored Leaflet and topojson-client under ``asset_base``."""
+    """The vendored Leaflet JS and CSS under ``asset_base`` (:func:`base_map` inlines the CSS itself)."""
     base = asset_base.rstrip("/") + "/"
     js = [(name, base + path) for name, path in ASSET_JS]
     css = [(name, base + path) for name, path in ASSET_CSS]
@@ -625,12 +688,15 @@ def base_map(
         max_lon=9.5,
         zoom_snap=0.25,
     )
-    folium.FitBounds([[50.75, 3.36], [53.56, 7.23]], padding=(8, 8)).add_to(m)
+    _RawFitBounds([[50.75, 3.36], [53.56, 7.23]], padding=(8, 8)).add_to(m)
     # folium only hands min/max zoom to a default tile layer; without one they must be map options.
     m.options.update({"minZoom": 6, "maxZoom": 18})
-    js, css = asset_links(asset_base) if asset_base is not None else ([], [])
-    m.default_js = js
-    m.default_css = css
+    # Leaflet by URL (the only file loaded before the map script); its CSS inline in the header,
+    # so the browser has one request less on the way to the first drawn outline.
+    m.default_js = asset_links(asset_base)[0] if asset_base is not None else []
+    m.default_css = []
+    if asset_base is not None:
+        m.get_root().header.add_child(_Raw(f"<style>{leaflet_css(asset_base)}</style>"), name="kk_leaflet_css")
     if tiles != "none":
         spec = TILES[tiles]
         folium.TileLayer(
@@ -640,22 +706,22 @@ def base_map(
             max_zoom=int(spec["max_zoom"]),  # type: ignore[arg-type]
             control=False,
         ).add_to(m)
-    folium.map.CustomPane(PANE_OUTLINES, z_index=420, pointer_events=False).add_to(m)
-    folium.map.CustomPane(PANE_GEMEENTEN, z_index=450).add_to(m)
-    folium.map.CustomPane(PANE_MARKERS, z_index=460).add_to(m)
+    _RawPane(PANE_OUTLINES, z_index=420, pointer_events=False).add_to(m)
+    _RawPane(PANE_GEMEENTEN, z_index=450).add_to(m)
+    _RawPane(PANE_MARKERS, z_index=460).add_to(m)
     GemeenteLayer(data).add_to(m)
     return m
 
 
 def outline_group(data: MapData, outline: str) -> folium.FeatureGroup:
-    data_json = data.outline_json(outline)
-    group = folium.FeatureGroup(name=f"Grenzen: {REGION_LABELS[outline]}", show=True)
-    OutlineLayer(data_json, name=REGION_LABELS[outline]).add_to(group)
+    regions_json = data.outline_json(outline)
+    group = RawFeatureGroup(name=f"Grenzen: {REGION_LABELS[outline]}", show=True)
+    OutlineLayer(regions_json, name=REGION_LABELS[outline]).add_to(group)
     return group
 
 
 def footprint_group(networks: pd.DataFrame, selected_network: str | None) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name="Werkgebieden van netwerken", show=True)
+    group = RawFeatureGroup(name="Werkgebieden van netwerken", show=True)
     records = footprint_records(networks, selected_network)
     if records:
         FootprintLayer(records).add_to(group)
@@ -663,7 +729,7 @@ def footprint_group(networks: pd.DataFrame, selected_network: str | None) -> fol
 
 
 def marker_group(networks: pd.DataFrame, selected_network: str | None, popups: bool = False) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name="Penvoerders (klik voor details)", show=True)
+    group = RawFeatureGroup(name="Penvoerders (klik voor details)", show=True)
     records = marker_records(networks, selected_network, popups=popups)
     if records:
         MarkerLayer(records).add_to(group)
@@ -680,7 +746,7 @@ def selection_layers(
     popups: bool = False,
 ) -> list[folium.FeatureGroup]:
     """The feature groups for one selection: outlines, footprints, markers, state (counts, legend)."""
-    state = folium.FeatureGroup(name="Selectie", control=False, show=True)
+    state = RawFeatureGroup(name="Selectie", control=False, show=True)
     count_map = counts.to_dict() if isinstance(counts, pd.Series) else dict(counts)
     SelectionState(count_map, selected_gemeente, networks["kind"]).add_to(state)
     return [

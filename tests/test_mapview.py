@@ -80,7 +80,7 @@ def test_gemeente_topology_holds_all_342_gemeenten(map_data):
 
 def test_default_view_payload_stays_small(map_data):
     assert len(map_data.gemeenten_json) < 250_000
-    assert len(map_data.outline_json("provincie")) < 40_000
+    assert len(map_data.outline_json("jeugdregio")) < 2_000
 
 
 def test_base_map_script_does_not_depend_on_the_selection(map_data, networks):
@@ -134,13 +134,31 @@ def test_empty_selection_builds_a_map_without_data_layers(map_data, networks):
     assert "L.circleMarker" not in html  # no marker layer
 
 
-def test_map_loads_only_the_vendored_assets(map_data):
+def test_map_loads_only_the_vendored_leaflet_and_inlines_its_css(map_data):
     m = mapview.base_map(map_data, tiles="none", asset_base="../app.static/")
-    js, css = mapview.asset_links("../app.static/")
-    assert m.default_js == js and m.default_css == css
-    assert all(url.startswith("../app.static/") for _, url in js + css)
+    js, _ = mapview.asset_links("../app.static/")
+    assert m.default_js == js == [("leaflet", "../app.static/leaflet/leaflet.js")]
+    assert m.default_css == []  # no stylesheet request: the CSS is in the header
     html = m.get_root().render()
     assert not re.search(r'(src|href)="https?://', html)
+    style = re.search(r"<style>(\.leaflet-pane.*?)</style>", html, re.DOTALL)
+    assert style is not None and ".leaflet-container" in style.group(1)
+    images = re.findall(r"url\(([^)#]+)\)", style.group(1))
+    assert images and all(url.startswith("../app.static/leaflet/images/") for url in images)
+    assert "topojson" in html and "sourceMappingURL" not in html  # topojson-client runs inside the map script
+
+
+def test_leaflet_css_refuses_an_asset_base_that_could_break_out_of_url():
+    from layers.assets import leaflet_css
+
+    with pytest.raises(ValueError, match="asset base"):
+        leaflet_css("x/) ; } body { display:none")
+
+
+def test_footprints_merge_once_per_member_set_in_the_browser(map_data, networks):
+    html = _render(map_data, networks)
+    assert "window.kkMerged = window.kkMerged || {}" in html
+    assert html.count("topojson.merge(window.kkTopo, parts)") == 1
 
 
 def test_tiles_choice_reads_the_setting():
@@ -155,14 +173,28 @@ def test_brt_tiles_carry_their_attribution(map_data):
     assert "service.pdok.nl/brt/achtergrondkaart" in html and "Kadaster" in html
 
 
-def test_outlines_exist_for_every_region_type(map_data):
+def test_outlines_give_every_gemeente_the_index_of_its_region(map_data, cbs_data):
     from loaders.regions import REGION_TYPES
 
+    names = dict(zip(cbs_data.gemeenten["code"], cbs_data.gemeenten["provincie_name"]))
     for region_type in REGION_TYPES:
-        fc = json.loads(map_data.outline_json(region_type))
-        assert fc["features"][0]["geometry"]["type"] in ("MultiLineString", "LineString")
+        indices = json.loads(map_data.outline_json(region_type))
+        assert len(indices) == 342
+        n_regions = cbs_data.gemeenten[f"{region_type}_code"].nunique()
+        assert sorted(set(indices)) == list(range(n_regions))
+    provinces = dict(zip(map_data.gemeente_codes, json.loads(map_data.outline_json("provincie"))))
+    assert provinces["GM0344"] == provinces["GM0307"]  # Utrecht and Amersfoort: both Utrecht
+    assert names["GM0344"] == names["GM0307"] != names["GM0014"]
+    assert provinces["GM0344"] != provinces["GM0014"]  # Groningen
     with pytest.raises(mapview.MapDataError):
         map_data.outline_json("wijk")
+
+
+def test_outline_layer_meshes_only_borders_between_regions(map_data, networks):
+    html = _render(map_data, networks, outline="jeugdregio")
+    assert "topojson.mesh(window.kkTopo" in html
+    assert "regions[a.kkIndex] !== regions[b.kkIndex]" in html  # not the coast, not inside a region
+    assert map_data.outline_json("jeugdregio") in html
 
 
 def test_js_json_is_inert_in_script_and_jinja():
