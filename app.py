@@ -437,57 +437,57 @@ with tab_proposal:
     defaults = form_defaults(source, cbs)
     suffix = pick or "nieuw"
     with st.form(f"p_form_{suffix}"):
-        values = dict(defaults)
+        values = dict(defaults)  # fields without an input here (topics, funding, ...) keep their value
+
+        def choice(label: str, field: str, vocabulary: dict[str, str], column, empty: str | None = None) -> str:
+            options = ([""] if empty else []) + list(vocabulary)
+            current = defaults[field] if defaults[field] in options else options[0]
+            return column.selectbox(
+                label, options, index=options.index(current), format_func=lambda k: vocabulary.get(k, empty or k),
+                key=f"p_{field}_{suffix}",
+            )
+
         c1, c2 = st.columns(2)
         values["name"] = c1.text_input("Naam", value=defaults["name"], key=f"p_name_{suffix}")
         values["id"] = c2.text_input("Id (leeg: gemaakt uit de naam)", value=defaults["id"], key=f"p_id_{suffix}")
-        kind_options = ["", *KINDS]
-        values["kind"] = c1.selectbox(
-            "Soort netwerk", kind_options, index=kind_options.index(defaults["kind"]) if defaults["kind"] in kind_options else 0,
-            format_func=lambda k: KINDS.get(k, "Kies een soort"), key=f"p_kind_{suffix}",
-        )
+        c1, c2 = st.columns(2)
+        values["kind"] = choice("Soort netwerk", "kind", KINDS, c1, empty="Kies een soort")
         values["themes"] = c2.multiselect(
             "Thema's", list(THEMES), default=[t for t in defaults["themes"] if t in THEMES],
             format_func=THEMES.__getitem__, key=f"p_themes_{suffix}",
         )
+        c1, c2 = st.columns(2)
         values["hosts"] = c1.text_area("Penvoerder(s), één per regel", value=defaults["hosts"], key=f"p_hosts_{suffix}")
         values["partners"] = c2.text_area("Partners, één per regel", value=defaults["partners"], key=f"p_partners_{suffix}")
+        c1, c2 = st.columns(2)
         values["website"] = c1.text_input("Website (https://…)", value=defaults["website"], key=f"p_website_{suffix}")
         values["host_gemeente"] = c2.text_input(
             "Vestigingsgemeente penvoerder", value=defaults["host_gemeente"], key=f"p_host_{suffix}"
         )
-        y1, y2, y3 = st.columns(3)
-        values["start_year"] = y1.text_input("Startjaar", value=defaults["start_year"], key=f"p_start_{suffix}")
-        values["end_year"] = y2.text_input("Eindjaar", value=defaults["end_year"], key=f"p_end_{suffix}")
-        values["status"] = y3.selectbox(
-            "Status", list(STATUSES), index=list(STATUSES).index(defaults["status"]) if defaults["status"] in STATUSES else 0,
-            format_func=STATUSES.__getitem__, key=f"p_status_{suffix}",
-        )
+        c1, c2, c3 = st.columns(3)
+        values["start_year"] = c1.text_input("Startjaar", value=defaults["start_year"], key=f"p_start_{suffix}")
+        values["end_year"] = c2.text_input("Eindjaar", value=defaults["end_year"], key=f"p_end_{suffix}")
+        values["status"] = choice("Status", "status", STATUSES, c3)
+        c1, c2 = st.columns(2)
         values["gemeenten"] = c1.text_area(
             "Gemeenten (namen, één per regel of met komma's)", value=defaults["gemeenten"], key=f"p_gemeenten_{suffix}"
         )
         values["regions"] = c2.text_area(
             "Regio's (bijv. jeugdregio:JZ13, of 'landelijk')", value=defaults["regions"], key=f"p_regions_{suffix}"
         )
-        values["coverage_basis"] = c1.selectbox(
-            "Basis werkgebied", list(COVERAGE_BASIS),
-            index=list(COVERAGE_BASIS).index(defaults["coverage_basis"]) if defaults["coverage_basis"] in COVERAGE_BASIS else 0,
-            format_func=COVERAGE_BASIS.__getitem__, key=f"p_basis_{suffix}",
-        )
-        values["confidence"] = c2.selectbox(
-            "Betrouwbaarheid", list(CONFIDENCE),
-            index=list(CONFIDENCE).index(defaults["confidence"]) if defaults["confidence"] in CONFIDENCE else 0,
-            format_func=CONFIDENCE.__getitem__, key=f"p_confidence_{suffix}",
-        )
-        values["coverage_note"] = st.text_input(
+        c1, c2 = st.columns(2)
+        values["coverage_basis"] = choice("Basis werkgebied", "coverage_basis", COVERAGE_BASIS, c1)
+        values["coverage_note"] = c2.text_input(
             "Toelichting werkgebied", value=defaults["coverage_note"], key=f"p_note_{suffix}"
         )
         values["sources"] = st.text_area(
             "Bronnen: één URL per regel, eventueel gevolgd door | en de velden die de bron onderbouwt "
-            "(https://voorbeeld.nl/pagina | gemeenten, themes)",
+            "(`https://voorbeeld.nl/pagina | gemeenten, themes`)",
             value=defaults["sources"], key=f"p_sources_{suffix}",
         )
-        values["last_verified"] = c1.text_input(
+        c1, c2 = st.columns(2)
+        values["confidence"] = choice("Betrouwbaarheid", "confidence", CONFIDENCE, c1)
+        values["last_verified"] = c2.text_input(
             "Laatst gecontroleerd (JJJJ-MM-DD)", value=defaults["last_verified"], key=f"p_verified_{suffix}"
         )
         values["notes"] = st.text_area("Opmerkingen", value=defaults["notes"], key=f"p_notes_{suffix}")
