@@ -1,0 +1,266 @@
+"""``python -m bench.load [--sessions 10] [--actions 20] [--seed N]``: many users at once, no errors.
+
+Starts the app (tiles off, loopback, free port) and drives N concurrent headless chromium
+sessions (one browser, one context each, asyncio Playwright). Every session does M random
+interactions: a theme, a kind, a status, a region type, "Filters wissen", or a click on a
+gemeente on the map. After each one it waits until the script run is over and the map shows
+its 342 gemeenten again, and counts as an error: an uncaught page exception, a Streamlit
+exception box, a wait that timed out. Reports the errors (must be 0), the slowest interaction
+and the server's RSS (from /proc) after a warm-up and at the end. Exit status 1 on any error,
+on RSS growth beyond ``--max-rss-growth-mb`` or when the whole run exceeds ``--timeout``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, EXTERNAL, MAP_IFRAME, VIEWPORT
+from bench.server import ROOT, StreamlitServer
+
+GEMEENTE_PATHS = ".leaflet-kk-gemeenten-pane path.leaflet-interactive"
+N_GEMEENTEN = 342
+ACTIONS = ("theme", "kind", "status", "region", "gemeente", "gemeente", "reset")
+WAIT_MS = 60_000
+DEFAULT_MAX_RSS_GROWTH_MB = 300.0
+
+# A random point inside a gemeente where the gemeente itself (no marker) is on top.
+GEMEENTE_POINT = """(pick) => {
+    const layers = [];
+    window.kkGemeenten.eachLayer(layer => layers.push(layer));
+    const rect = window.kkMap.getContainer().getBoundingClientRect();
+    for (let i = 0; i < layers.length; i++) {
+        const layer = layers[(pick + i) % layers.length];
+        const p = window.kkMap.latLngToContainerPoint(layer.getBounds().getCenter());
+        if (p.x < 5 || p.y < 5 || p.x > rect.width - 5 || p.y > rect.height - 5) continue;
+        const el = document.elementFromPoint(rect.left + p.x, rect.top + p.y);
+        if (el === layer.getElement()) return {x: rect.left + p.x, y: rect.top + p.y, code: layer.feature.properties.code};
+    }
+    return null;
+}"""
+
+
+@dataclass
+class SessionLog:
+    """What one simulated user did and what went wrong."""
+
+    index: int
+    timings_ms: list[tuple[str, float]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LoadResult:
+    sessions: int
+    actions: int
+    logs: list[SessionLog]
+    rss_cold_mb: float
+    rss_before_mb: float
+    rss_after_mb: float
+    elapsed_s: float
+    timed_out: bool = False
+
+    @property
+    def errors(self) -> list[str]:
+        return [f"session {log.index}: {e}" for log in self.logs for e in log.errors] + (
+            ["overall timeout reached"] if self.timed_out else []
+        )
+
+    @property
+    def timings(self) -> list[tuple[str, float]]:
+        return [t for log in self.logs for t in log.timings_ms]
+
+    @property
+    def rss_growth_mb(self) -> float:
+        return self.rss_after_mb - self.rss_before_mb
+
+
+async def _wait_idle(page) -> None:
+    """The script run triggered by the last action is over and the map is drawn again."""
+    await page.wait_for_timeout(250)
+    await page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app && app.getAttribute('data-test-script-state') === 'notRunning';
+        }""",
+        timeout=WAIT_MS,
+    )
+    frame = page.frame_locator(MAP_IFRAME)
+    await frame.locator(GEMEENTE_PATHS).nth(N_GEMEENTEN - 1).wait_for(state="attached", timeout=WAIT_MS)
+
+
+async def _pick_option(page, trigger, rng: random.Random) -> str:
+    await trigger.click(timeout=WAIT_MS)
+    options = page.get_by_role("option")
+    await options.first.wait_for(timeout=WAIT_MS)
+    n = await options.count()
+    choice = options.nth(rng.randrange(n))
+    label = (await choice.inner_text()).strip()
+    await choice.click(timeout=WAIT_MS)
+    await page.keyboard.press("Escape")
+    return label
+
+
+async def _act(page, action: str, rng: random.Random) -> str:
+    """Do one interaction; returns a short description of what was chosen."""
+    sidebar = page.get_by_test_id("stSidebar")
+    if action == "theme":
+        return "theme " + await _pick_option(page, sidebar.get_by_test_id("stMultiSelect").nth(0), rng)
+    if action == "kind":
+        return "kind " + await _pick_option(page, sidebar.get_by_test_id("stMultiSelect").nth(1), rng)
+    if action == "status":
+        labels = sidebar.get_by_test_id("stRadio").locator("label")
+        n = await labels.count()
+        label = labels.nth(rng.randrange(n))
+        text = (await label.inner_text()).strip()
+        await label.click(timeout=WAIT_MS)
+        return "status " + text
+    if action == "region":
+        trigger = sidebar.get_by_test_id("stSelectbox").filter(has_text="Regio").first
+        return "region " + await _pick_option(page, trigger, rng)
+    if action == "reset":
+        await sidebar.get_by_role("button", name="Filters wissen").click(timeout=WAIT_MS)
+        return "reset"
+    if action == "gemeente":
+        iframe = page.locator(MAP_IFRAME)
+        await iframe.scroll_into_view_if_needed(timeout=WAIT_MS)
+        frame = await (await iframe.element_handle()).content_frame()
+        target = await frame.evaluate(GEMEENTE_POINT, rng.randrange(N_GEMEENTEN))
+        if target is None:
+            raise RuntimeError("no clickable gemeente found on the map")
+        box = await iframe.bounding_box()
+        await page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+        await page.get_by_text(f"({target['code']})").first.wait_for(timeout=WAIT_MS)
+        return "gemeente " + target["code"]
+    raise ValueError(f"unknown action {action!r}")
+
+
+async def _session(browser, url: str, index: int, actions: int, seed: int) -> SessionLog:
+    log = SessionLog(index)
+    rng = random.Random(seed * 1000 + index)
+    context = await browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(WAIT_MS)
+    await context.route(EXTERNAL, lambda route: route.abort())
+    page = await context.new_page()
+    page.on("pageerror", lambda error: log.errors.append(f"page exception: {error}"))
+    try:
+        start = time.perf_counter()
+        await page.goto(url, timeout=WAIT_MS)
+        await _wait_idle(page)
+        log.timings_ms.append(("first load", (time.perf_counter() - start) * 1000))
+        for step in range(actions):
+            action = rng.choice(ACTIONS)
+            start = time.perf_counter()
+            try:
+                what = await _act(page, action, rng)
+                await _wait_idle(page)
+            except Exception as error:  # noqa: BLE001 - every failed wait is a reported error
+                log.errors.append(f"step {step} ({action}): {type(error).__name__}: {str(error).splitlines()[0]}")
+                continue
+            log.timings_ms.append((what, (time.perf_counter() - start) * 1000))
+            exceptions = page.get_by_test_id("stException")
+            if await exceptions.count():
+                log.errors.append(f"step {step} ({what}): Streamlit exception: {(await exceptions.first.inner_text())[:300]}")
+    except Exception as error:  # noqa: BLE001
+        log.errors.append(f"first load: {type(error).__name__}: {str(error).splitlines()[0]}")
+    finally:
+        await context.close()
+    return log
+
+
+async def _drive(url: str, sessions: int, actions: int, seed: int, timeout_s: float, server) -> LoadResult:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=30_000)
+        try:
+            rss_cold = server.rss_mb()
+            warm = await _session(browser, url, -1, 0, seed)  # loads the cached data once
+            if warm.errors:
+                return LoadResult(sessions, actions, [warm], rss_cold, server.rss_mb(), server.rss_mb(), 0.0)
+            rss_before = server.rss_mb()
+            start = time.perf_counter()
+            tasks = [asyncio.ensure_future(_session(browser, url, i, actions, seed)) for i in range(sessions)]
+            done, pending = await asyncio.wait(tasks, timeout=timeout_s)
+            for task in pending:
+                task.cancel()
+            logs = [t.result() for t in tasks if t in done]
+            elapsed = time.perf_counter() - start
+            return LoadResult(sessions, actions, logs, rss_cold, rss_before, server.rss_mb(), elapsed, bool(pending))
+        finally:
+            await browser.close()
+
+
+def run_load(
+    sessions: int = 10,
+    actions: int = 20,
+    seed: int = 1,
+    timeout_s: float = 900.0,
+    registry: str | None = None,
+) -> LoadResult:
+    """Start the app, run the sessions, stop the app."""
+    env = {"KENNISKAART_REGISTRY": registry} if registry else {}
+    with StreamlitServer(ROOT / "app.py", env=env) as server:
+        return asyncio.run(_drive(server.url, sessions, actions, seed, timeout_s, server))
+
+
+def format_result(result: LoadResult, max_growth_mb: float) -> str:
+    timings = sorted(result.timings, key=lambda t: t[1])
+    interactions = [t for t in timings if t[0] != "first load"]
+    loads = [t[1] for t in timings if t[0] == "first load"]
+    lines = [
+        f"sessions: {result.sessions} x {result.actions} actions, {len(interactions)} interactions done "
+        f"in {result.elapsed_s:.1f} s",
+        f"errors: {len(result.errors)}",
+        *[f"  - {e}" for e in result.errors[:30]],
+    ]
+    if interactions:
+        median = interactions[len(interactions) // 2][1]
+        slowest = interactions[-1]
+        lines.append(f"interaction: median {median:.0f} ms, slowest {slowest[1]:.0f} ms ({slowest[0]})")
+    if loads:
+        lines.append(f"first load: slowest {max(loads):.0f} ms")
+    lines.append(
+        f"server RSS: {result.rss_cold_mb:.0f} MB at start, {result.rss_before_mb:.0f} MB after warm-up, "
+        f"{result.rss_after_mb:.0f} MB after the sessions (growth {result.rss_growth_mb:+.0f} MB, "
+        f"bound {max_growth_mb:.0f} MB)"
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=10, help="concurrent browser sessions (default 10)")
+    parser.add_argument("--actions", type=int, default=20, help="random interactions per session (default 20)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--timeout", type=float, default=900.0, help="overall limit in seconds (default 900)")
+    parser.add_argument(
+        "--max-rss-growth-mb",
+        type=float,
+        default=DEFAULT_MAX_RSS_GROWTH_MB,
+        help=f"allowed server RSS growth after warm-up (default {DEFAULT_MAX_RSS_GROWTH_MB:.0f})",
+    )
+    parser.add_argument("--registry", help="registry folder to serve (KENNISKAART_REGISTRY)")
+    args = parser.parse_args(argv)
+    if args.sessions < 1 or args.actions < 0:
+        parser.error("--sessions must be >= 1 and --actions >= 0")
+    if not Path(CHROMIUM).exists():
+        print(f"chromium not found at {CHROMIUM}", file=sys.stderr)
+        return 2
+    result = run_load(args.sessions, args.actions, args.seed, args.timeout, args.registry)
+    print(format_result(result, args.max_rss_growth_mb))
+    if result.errors:
+        return 1
+    if result.rss_growth_mb > args.max_rss_growth_mb:
+        print(f"FAIL: server RSS grew {result.rss_growth_mb:.0f} MB (> {args.max_rss_growth_mb:.0f} MB)")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
