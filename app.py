@@ -425,7 +425,7 @@ with tab_proposal:
         "controleert het met dezelfde regels als het register zelf."
     )
     pick = st.selectbox(
-        "Netwerk",
+        "Voorstel voor",
         options=[None, *sorted(network_names, key=lambda i: name_key(network_names[i]))],
         format_func=lambda i: "Nieuw netwerk" if i is None else network_names[i],
         key="p_pick",
