@@ -81,12 +81,18 @@ class LoadResult:
 
 
 async def _wait_idle(page) -> None:
-    """The script run triggered by the last action is over and the map is drawn again."""
-    await page.wait_for_timeout(250)
+    """The script run triggered by the last action is over and the map is drawn again.
+
+    "Over" means the app reported ``notRunning`` for 600 ms in a row: a widget change starts
+    its rerun a little after the click, so a single look could see the state before it.
+    """
+    await page.evaluate("() => { window.__kkBusyAt = Date.now(); }")
     await page.wait_for_function(
         """() => {
             const app = document.querySelector('[data-testid="stApp"]');
-            return app && app.getAttribute('data-test-script-state') === 'notRunning';
+            const now = Date.now();
+            if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') window.__kkBusyAt = now;
+            return now - window.__kkBusyAt > 600;
         }""",
         timeout=WAIT_MS,
     )
@@ -95,9 +101,14 @@ async def _wait_idle(page) -> None:
 
 
 async def _pick_option(page, trigger, rng: random.Random) -> str:
-    await trigger.click(timeout=WAIT_MS)
     options = page.get_by_role("option")
-    await options.first.wait_for(timeout=WAIT_MS)
+    await trigger.click(timeout=WAIT_MS)
+    try:
+        await options.first.wait_for(timeout=5_000)
+    except Exception:  # noqa: BLE001 - a focused input ignores the first click; a user clicks again
+        await page.keyboard.press("Escape")
+        await trigger.click(timeout=WAIT_MS)
+        await options.first.wait_for(timeout=WAIT_MS)
     n = await options.count()
     choice = options.nth(rng.randrange(n))
     label = (await choice.inner_text()).strip()
@@ -110,9 +121,9 @@ async def _act(page, action: str, rng: random.Random) -> str:
     """Do one interaction; returns a short description of what was chosen."""
     sidebar = page.get_by_test_id("stSidebar")
     if action == "theme":
-        return "theme " + await _pick_option(page, sidebar.get_by_test_id("stMultiSelect").nth(0), rng)
+        return "theme " + await _pick_option(page, sidebar.get_by_role("combobox", name="Thema", exact=True), rng)
     if action == "kind":
-        return "kind " + await _pick_option(page, sidebar.get_by_test_id("stMultiSelect").nth(1), rng)
+        return "kind " + await _pick_option(page, sidebar.get_by_role("combobox", name="Soort netwerk", exact=True), rng)
     if action == "status":
         labels = sidebar.get_by_test_id("stRadio").locator("label")
         n = await labels.count()
@@ -121,7 +132,7 @@ async def _act(page, action: str, rng: random.Random) -> str:
         await label.click(timeout=WAIT_MS)
         return "status " + text
     if action == "region":
-        trigger = sidebar.get_by_test_id("stSelectbox").filter(has_text="Regio").first
+        trigger = sidebar.get_by_role("combobox", name="Regio", exact=True)
         return "region " + await _pick_option(page, trigger, rng)
     if action == "reset":
         await sidebar.get_by_role("button", name="Filters wissen").click(timeout=WAIT_MS)

@@ -170,11 +170,13 @@ def test_hostile_names_stay_text_in_tooltips_and_marker_clicks(guarded, hostile_
     frame = open_app(page, hostile_url)
     points = marker_points(frame)
     assert len(points) >= 3  # the hostile networks with a host location
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
     box = page.locator(MAP_FRAME).bounding_box()
     tooltip = page.frame_locator(MAP_FRAME).locator(".leaflet-tooltip")
     seen = []
     for point in points:
         page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+        expect(tooltip).to_have_count(1)
         expect(tooltip.first).to_be_visible()
         seen.append(tooltip.first.inner_text())
         assert_clean(guarded, page)
@@ -182,9 +184,10 @@ def test_hostile_names_stay_text_in_tooltips_and_marker_clicks(guarded, hostile_
     assert SCRIPT_NAME in tips
     assert JINJA_NAME in tips  # Jinja left alone: the literal braces, no 49
     assert "49 Kenniswerkplaats" not in tips
-    # Clicking the Utrecht marker opens the details of the <script> network in the side panel.
+    # Clicking the Utrecht marker opens the details of the <script> network beside the map.
     utrecht = next(i for i, text in enumerate(seen) if SCRIPT_NAME in text)
     page.mouse.click(box["x"] + points[utrecht]["x"], box["y"] + points[utrecht]["y"])
+    expect(page.get_by_role("combobox", name="Netwerk", exact=True)).to_have_value(SCRIPT_NAME)
     expect(details_of(page)).to_contain_text("Soort: Werkplaats Sociaal Domein")
     wait_idle(page)
     assert "netwerk=hostile-script-name" in page.url
