@@ -27,6 +27,8 @@ GEMEENTE_PATHS = ".leaflet-kk-gemeenten-pane path.leaflet-interactive"
 N_GEMEENTEN = 342
 ACTIONS = ("theme", "kind", "status", "region", "gemeente", "gemeente", "reset")
 WAIT_MS = 60_000
+FIRST_LOAD_MS = 180_000  # N sessions opening the page together share 2 cores
+DEFAULT_RAMP_S = 2.0
 DEFAULT_MAX_RSS_GROWTH_MB = 300.0
 
 # A random point inside a gemeente where the gemeente itself (no marker) is on top.
@@ -80,7 +82,7 @@ class LoadResult:
         return self.rss_after_mb - self.rss_before_mb
 
 
-async def _wait_idle(page) -> None:
+async def _wait_idle(page, timeout_ms: int = WAIT_MS) -> None:
     """The script run triggered by the last action is over and the map is drawn again.
 
     "Over" means the app reported ``notRunning`` for 600 ms in a row: a widget change starts
@@ -94,10 +96,10 @@ async def _wait_idle(page) -> None:
             if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') window.__kkBusyAt = now;
             return now - window.__kkBusyAt > 600;
         }""",
-        timeout=WAIT_MS,
+        timeout=timeout_ms,
     )
     frame = page.frame_locator(MAP_IFRAME)
-    await frame.locator(GEMEENTE_PATHS).nth(N_GEMEENTEN - 1).wait_for(state="attached", timeout=WAIT_MS)
+    await frame.locator(GEMEENTE_PATHS).nth(N_GEMEENTEN - 1).wait_for(state="attached", timeout=timeout_ms)
 
 
 async def _pick_option(page, trigger, rng: random.Random) -> str:
@@ -151,8 +153,9 @@ async def _act(page, action: str, rng: random.Random) -> str:
     raise ValueError(f"unknown action {action!r}")
 
 
-async def _session(browser, url: str, index: int, actions: int, seed: int) -> SessionLog:
+async def _session(browser, url: str, index: int, actions: int, seed: int, delay_s: float = 0.0) -> SessionLog:
     log = SessionLog(index)
+    await asyncio.sleep(delay_s)  # users arrive one after another, not in the same millisecond
     rng = random.Random(seed * 1000 + index)
     context = await browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(WAIT_MS)
@@ -161,8 +164,8 @@ async def _session(browser, url: str, index: int, actions: int, seed: int) -> Se
     page.on("pageerror", lambda error: log.errors.append(f"page exception: {error}"))
     try:
         start = time.perf_counter()
-        await page.goto(url, timeout=WAIT_MS)
-        await _wait_idle(page)
+        await page.goto(url, timeout=FIRST_LOAD_MS)
+        await _wait_idle(page, FIRST_LOAD_MS)
         log.timings_ms.append(("first load", (time.perf_counter() - start) * 1000))
         for step in range(actions):
             action = rng.choice(ACTIONS)
@@ -184,7 +187,9 @@ async def _session(browser, url: str, index: int, actions: int, seed: int) -> Se
     return log
 
 
-async def _drive(url: str, sessions: int, actions: int, seed: int, timeout_s: float, server) -> LoadResult:
+async def _drive(
+    url: str, sessions: int, actions: int, seed: int, timeout_s: float, server, ramp_s: float
+) -> LoadResult:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
@@ -196,7 +201,7 @@ async def _drive(url: str, sessions: int, actions: int, seed: int, timeout_s: fl
                 return LoadResult(sessions, actions, [warm], rss_cold, server.rss_mb(), server.rss_mb(), 0.0)
             rss_before = server.rss_mb()
             start = time.perf_counter()
-            tasks = [asyncio.ensure_future(_session(browser, url, i, actions, seed)) for i in range(sessions)]
+            tasks = [asyncio.ensure_future(_session(browser, url, i, actions, seed, i * ramp_s)) for i in range(sessions)]
             done, pending = await asyncio.wait(tasks, timeout=timeout_s)
             for task in pending:
                 task.cancel()
@@ -213,11 +218,12 @@ def run_load(
     seed: int = 1,
     timeout_s: float = 900.0,
     registry: str | None = None,
+    ramp_s: float = DEFAULT_RAMP_S,
 ) -> LoadResult:
     """Start the app, run the sessions, stop the app."""
     env = {"KENNISKAART_REGISTRY": registry} if registry else {}
     with StreamlitServer(ROOT / "app.py", env=env) as server:
-        return asyncio.run(_drive(server.url, sessions, actions, seed, timeout_s, server))
+        return asyncio.run(_drive(server.url, sessions, actions, seed, timeout_s, server, ramp_s))
 
 
 def format_result(result: LoadResult, max_growth_mb: float) -> str:
@@ -256,6 +262,9 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_MAX_RSS_GROWTH_MB,
         help=f"allowed server RSS growth after warm-up (default {DEFAULT_MAX_RSS_GROWTH_MB:.0f})",
     )
+    parser.add_argument(
+        "--ramp", type=float, default=DEFAULT_RAMP_S, help=f"seconds between session starts (default {DEFAULT_RAMP_S:g})"
+    )
     parser.add_argument("--registry", help="registry folder to serve (KENNISKAART_REGISTRY)")
     args = parser.parse_args(argv)
     if args.sessions < 1 or args.actions < 0:
@@ -263,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(CHROMIUM).exists():
         print(f"chromium not found at {CHROMIUM}", file=sys.stderr)
         return 2
-    result = run_load(args.sessions, args.actions, args.seed, args.timeout, args.registry)
+    result = run_load(args.sessions, args.actions, args.seed, args.timeout, args.registry, args.ramp)
     print(format_result(result, args.max_rss_growth_mb))
     if result.errors:
         return 1
