@@ -1,7 +1,7 @@
 """``python -m bench.load [--sessions 10] [--actions 20] [--seed N]``: many users at once, no errors.
 
 Starts the app (tiles off, loopback, free port) and drives N concurrent headless chromium
-sessions (one browser, one context each, asyncio Playwright). Every session does M random
+sessions (one browser, one context each, asyncio Playwright; they arrive ``--ramp`` seconds apart). Every session does M random
 interactions: a theme, a kind, a status, a region type, "Filters wissen", or a click on a
 gemeente on the map. After each one it waits until the script run is over and the map shows
 its 342 gemeenten again, and counts as an error: an uncaught page exception, a Streamlit
