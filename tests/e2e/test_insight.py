@@ -6,14 +6,16 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.test_browser import open_app, wait_idle
+from tests.e2e.test_browser import GEMEENTE_PATHS, MAP_FRAME, wait_idle
 
 COVERAGE_FRAME = 'iframe[srcdoc*="kk-coverage-legend"]'
 SCREENSHOTS = "/tmp/kenniskaart-tab-{}.png"
 
 
 def open_tab(page, server_url, name: str, query: str = ""):
-    open_app(page, server_url, query)
+    page.goto(f"{server_url}/{query}")
+    # The main map first (its first report reruns the script); generous on a busy machine.
+    expect(page.frame_locator(MAP_FRAME).locator(GEMEENTE_PATHS)).to_have_count(342, timeout=60_000)
     wait_idle(page)
     page.get_by_role("tab", name=name).click()
 
