@@ -95,16 +95,19 @@ def write_atomic(text: str, out: Path) -> None:
         raise
 
 
-def _export(args: argparse.Namespace, cbs=None, networks=None) -> int:
-    f = filter_from_args(args)
+def select(f: Filter, cbs=None, networks=None) -> tuple[Selection, object]:
+    """Apply ``f`` to the embedded data (or to hand-made ``cbs``/``networks`` in tests).
+
+    Raises SelectionError for a filter that names something that does not exist; warns on
+    stderr when registry files were skipped. Shared by ``export`` and ``coverage``.
+    """
     if cbs is None:
         from loaders import cbs as cbs_loader
 
         cbs = cbs_loader.load()
     problems = validate_filter(f, cbs)
-    if problems:  # argument errors: same exit status and one-line form as argparse's own
-        print(f"python -m layers export: error: {problems[0]}", file=sys.stderr)
-        return EXIT_USAGE
+    if problems:
+        raise SelectionError(problems[0])
     if networks is None:
         from loaders.registry import load_registry
 
@@ -113,9 +116,13 @@ def _export(args: argparse.Namespace, cbs=None, networks=None) -> int:
         if registry.skipped:
             print(f"warning: {len(registry.skipped)} registry file(s) skipped because of errors; "
                   "run `python -m loaders check` for details", file=sys.stderr)
+    return apply_filter(networks, cbs, f), cbs
+
+
+def _export(args: argparse.Namespace, cbs=None, networks=None) -> int:
     try:
-        sel = apply_filter(networks, cbs, f)
-    except SelectionError as exc:
+        sel, cbs = select(filter_from_args(args), cbs, networks)
+    except SelectionError as exc:  # argument errors: same exit status and one-line form as argparse's own
         print(f"python -m layers export: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     text = render(sel, cbs, args.format)

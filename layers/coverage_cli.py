@@ -26,7 +26,7 @@ from layers.coverage import (
     coverage_table,
     region_csv,
 )
-from layers.selection import YEAR_MAX, YEAR_MIN, Filter, SelectionError, apply_filter, validate_filter
+from layers.selection import YEAR_MAX, YEAR_MIN, Filter, SelectionError
 from loaders.regions import REGION_ALIASES, REGION_TYPES
 from loaders.vocabulary import KINDS, STATUS_GROUPS, THEMES
 
@@ -95,23 +95,10 @@ def run(args: argparse.Namespace, cbs=None, networks=None) -> int:
     """Run the command; ``cbs`` and ``networks`` let tests pass hand-made data."""
     status = args.status or ("alle" if args.year is not None else "actief")
     f = Filter(themes=tuple(args.theme or ()), kinds=tuple(args.kind or ()), status=status, year=args.year)
-    if cbs is None:
-        from loaders import cbs as cbs_loader
+    from layers.__main__ import select  # the export command's loading and filtering
 
-        cbs = cbs_loader.load()
-    problems = validate_filter(f, cbs)
-    if problems:
-        return _error(problems[0])
-    if networks is None:
-        from loaders.registry import load_registry
-
-        registry = load_registry(cbs)
-        networks = registry.networks
-        if registry.skipped:
-            print(f"warning: {len(registry.skipped)} registry file(s) skipped because of errors; "
-                  "run `python -m loaders check` for details", file=sys.stderr)
     try:
-        selection = apply_filter(networks, cbs, f)
+        selection, cbs = select(f, cbs, networks)
     except SelectionError as exc:
         return _error(str(exc))
     table = coverage_table(selection.networks, cbs)
