@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from bench.server import StreamlitServer
@@ -109,6 +110,22 @@ def open_app(page, url: str, query: str = ""):
 def details_of(page):
     """The network panel: the "Netwerk" picker and the details under it."""
     return page.locator(".st-key-f_network").locator("xpath=..")
+
+
+def pick(page, label: str, option: str, attempts: int = 3) -> None:
+    """Choose ``option`` in the selectbox ``label``; a click landing during a rerun is retried."""
+    for _ in range(attempts):
+        wait_idle(page)
+        page.get_by_role("combobox", name=label, exact=True).click()
+        choice = page.get_by_role("option", name=option, exact=True)
+        try:
+            choice.wait_for(state="visible", timeout=5_000)
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+            continue
+        choice.click()
+        return
+    raise AssertionError(f"selectbox {label!r} never offered {option!r}")
 
 
 def wait_idle(page) -> None:
@@ -207,8 +224,7 @@ def test_gemeente_profile_and_network_details_show_payloads_as_text(guarded, hos
     assert_clean(guarded, page)
     # Open the details of each covering network through the panel's own picker.
     for name in (SCRIPT_NAME, "<img src=x onerror=alert(1)>Landelijk {{ 7*7 }}"):
-        page.get_by_role("combobox", name="Details van", exact=True).click()
-        page.get_by_role("option", name=name, exact=True).click()
+        pick(page, "Details van", name)
         expect(page.get_by_role("combobox", name="Netwerk", exact=True)).to_have_value(name)
         expect(details_of(page)).to_contain_text("Soort:")
         wait_idle(page)
