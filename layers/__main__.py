@@ -36,7 +36,8 @@ def _region(text: str) -> tuple[str, str]:
     return region_type.strip(), code.strip()
 
 
-def _year(text: str) -> int:
+def year_arg(text: str) -> int:
+    """argparse type for --year, shared by the export and coverage commands."""
     try:
         year = int(text)
     except ValueError:
@@ -152,7 +153,7 @@ def add_export_parser(sub) -> argparse.ArgumentParser:
                         help=f"networks touching a CBS region, TYPE one of {', '.join(REGION_TYPES)}")
     export.add_argument("--gemeente", metavar="GMxxxx", help="networks covering this gemeente")
     export.add_argument("--status", default="alle", choices=list(STATUS_GROUPS))
-    export.add_argument("--year", type=_year, help="networks active in this year")
+    export.add_argument("--year", type=year_arg, help="networks active in this year")
     export.add_argument("--no-national", action="store_true", help="leave national networks out")
     export.set_defaults(func=_export)
     return export

@@ -26,23 +26,13 @@ from layers.coverage import (
     coverage_table,
     region_csv,
 )
-from layers.selection import YEAR_MAX, YEAR_MIN, Filter, SelectionError
+from layers.selection import Filter, SelectionError
 from loaders.regions import REGION_ALIASES, REGION_TYPES
 from loaders.vocabulary import KINDS, STATUS_GROUPS, THEMES
 
 PROG = "python -m layers coverage"
 FORMATS: tuple[str, ...] = ("csv", "geojson")
 EXIT_USAGE = 2
-
-
-def _year(text: str) -> int:
-    try:
-        year = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a year, got {text!r}") from None
-    if not YEAR_MIN <= year <= YEAR_MAX:
-        raise argparse.ArgumentTypeError(f"year {year} out of range ({YEAR_MIN}-{YEAR_MAX})")
-    return year
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -60,7 +50,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help="networks of these kinds (repeatable; default all)")
     parser.add_argument("--region-type", choices=list(REGION_TYPES) + list(REGION_ALIASES), metavar="TYPE",
                         help=f"one row per region of this type instead of per gemeente ({', '.join(REGION_TYPES)})")
-    parser.add_argument("--year", type=_year, help="networks active in this year (default: active now)")
+    from layers.__main__ import year_arg  # same --year rules as export
+
+    parser.add_argument("--year", type=year_arg, help="networks active in this year (default: active now)")
     parser.add_argument("--status", choices=list(STATUS_GROUPS),
                         help="status group (default: actief, or alle with --year)")
     parser.set_defaults(func=run)
