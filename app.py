@@ -25,6 +25,7 @@ from layers.assets import STATIC_DIR, component_asset_base
 from layers.export import export_filename, to_csv, to_geojson
 from layers.selection import (
     Filter,
+    Selection,
     SelectionError,
     apply_filter,
     gemeente_profile,
@@ -48,15 +49,16 @@ REGISTRY_README = "geodata/registry/README.md"
 K_THEMES, K_KINDS, K_STATUS = "f_themes", "f_kinds", "f_status"
 K_REGION_TYPE, K_REGION, K_GEMEENTE = "f_region_type", "f_region", "f_gemeente"
 K_YEAR, K_NATIONAL, K_OUTLINE, K_NETWORK = "f_year", "f_national", "f_outline", "f_network"
+K_TAB, K_COVERAGE_REGION_TYPE = "tab", "c_region_type"
 
 
 @st.cache_resource(show_spinner="Gegevens laden…")
 def load_data():
-    """CBS boundaries, the registry and the prepared map geometry, once per process."""
+    """CBS boundaries, the registry, the prepared map geometry and the network table, once per process."""
     cbs = cbs_loader.load()
     # KENNISKAART_REGISTRY points the page at another registry folder (tests, curators' drafts).
     registry = load_registry(cbs, Path(os.environ.get("KENNISKAART_REGISTRY") or REGISTRY_DIR))
-    return cbs, registry, mapview.prepare_map_data(cbs)
+    return cbs, registry, mapview.prepare_map_data(cbs), panels.network_table(registry.networks, cbs)
 
 
 # The vendored Leaflet files, served from this origin for the map iframe (layers/static/README.md).
@@ -65,7 +67,7 @@ ASSET_BASE = component_asset_base(ASSETS.name)
 # components.html frames are srcdoc documents: their relative URLs resolve against the page itself.
 COVERAGE_ASSET_BASE = f"component/{ASSETS.name}/"
 
-cbs, registry, map_data = load_data()
+cbs, registry, map_data, network_rows = load_data()
 networks = registry.networks
 network_names = dict(zip(networks["id"].astype(str), networks["name"].astype(str)))
 gemeente_names = dict(zip(cbs.gemeenten["code"], cbs.gemeenten["name"]))
@@ -137,6 +139,11 @@ def show_network(network_id: str) -> None:
 
 
 # --- state: from the URL on the first run, then from the widgets ------------------------------
+# Widgets in a hidden tab are not drawn, and Streamlit forgets the value of a widget that was not
+# drawn; writing these back keeps the chosen network and region type across tab switches.
+for kept in (K_NETWORK, K_COVERAGE_REGION_TYPE):
+    if kept in ss:
+        ss[kept] = ss[kept]
 if "_initialized" not in ss:
     params = {key: st.query_params.get_all(key) for key in st.query_params}
     url_state, notices = from_query_params(params, cbs, set(network_names))
@@ -239,11 +246,8 @@ if registry.skipped:
         + "\n".join(f"- {panels.md_text(name)}: {panels.md_text(message)}" for name, message in registry.skipped)
     )
 
-tab_map, tab_coverage, tab_timeline, tab_proposal = st.tabs(
-    ["Kaart", "Dekking", "Tijdlijn", "Wijziging voorstellen"]
-)
-
-with tab_map:
+# --- Kaart: the map, the profile and details, the table and the downloads -----------------------
+def map_tab(state: ViewState, sel: Selection) -> None:
     st.markdown(f"##### {panels.md_text(summary_text(sel))}")
     if sel.n_networks == 0:
         st.info("Geen netwerken voor deze selectie. Pas de filters aan of klik op **Filters wissen**.")
@@ -320,7 +324,7 @@ with tab_map:
                         st.caption(panels.lineage_label(item, relation) + " \\(niet in het register\\)")
 
     st.subheader("Netwerken in de selectie")
-    table = panels.network_table(sel.networks, cbs)
+    table = panels.rows_for(network_rows, sel.ids)
     st.dataframe(
         table.drop(columns="id"),
         hide_index=True,
@@ -350,7 +354,7 @@ with tab_map:
 
 
 # --- Dekking: which gemeenten the chosen themes and kinds cover ----------------------------------
-with tab_coverage:
+def coverage_tab(state: ViewState, sel: Selection) -> None:
     f = state.filter
     coverage_filter = Filter(themes=f.themes, kinds=f.kinds, year=f.year, status="alle" if f.year else "actief")
     covering_sel = apply_filter(networks, cbs, coverage_filter)
@@ -378,7 +382,7 @@ with tab_coverage:
         st.dataframe(panels.white_spot_table(spots), hide_index=True, width="stretch")
     st.subheader("Dekking per regio")
     region_type = st.selectbox(
-        "Regio-indeling", options=list(REGION_TYPES), format_func=REGION_LABELS.__getitem__, key="c_region_type"
+        "Regio-indeling", options=list(REGION_TYPES), format_func=REGION_LABELS.__getitem__, key=K_COVERAGE_REGION_TYPE
     )
     by_region = coverage_by_region(cov_table, cbs, region_type)
     st.dataframe(panels.region_coverage_table(by_region, network_names), hide_index=True, width="stretch")
@@ -394,7 +398,7 @@ with tab_coverage:
     )
 
 # --- Tijdlijn: active networks per year ----------------------------------------------------------
-with tab_timeline:
+def timeline_tab(state: ViewState, sel: Selection) -> None:
     this_year = date.today().year
     # Theme only: the timeline needs successors of other kinds to date the end of a network.
     themed = apply_filter(networks, cbs, Filter(themes=state.filter.themes)).networks
@@ -419,7 +423,7 @@ with tab_timeline:
     )
 
 # --- Wijziging voorstellen: a checked registry entry to send in -----------------------------------
-with tab_proposal:
+def proposal_tab(state: ViewState, sel: Selection) -> None:
     st.markdown(
         "Stel een nieuw netwerk of een correctie voor. Het formulier maakt er een registerbestand (YAML) van en "
         "controleert het met dezelfde regels als het register zelf."
@@ -512,6 +516,13 @@ with tab_proposal:
                 "pull request op de repository van de Kenniskaart (bij een wijziging: vervang het bestaande bestand). "
                 f"Het schema staat in `{REGISTRY_README}`."
             )
+
+TABS = {"Kaart": map_tab, "Dekking": coverage_tab, "Tijdlijn": timeline_tab, "Wijziging voorstellen": proposal_tab}
+# Only the open tab runs (on_change="rerun"): a hidden tab costs neither script time nor bytes.
+for tab, render_tab in zip(st.tabs(list(TABS), key=K_TAB, on_change="rerun"), TABS.values()):
+    if tab.open:
+        with tab:
+            render_tab(state, sel)
 
 with st.expander("Over de data"):
     newest, oldest = registry.newest_verified, registry.oldest_verified

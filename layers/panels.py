@@ -102,6 +102,19 @@ def network_table(networks: pd.DataFrame, cbs: CbsData) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Naam", "Soort", "Thema's", "Werkgebied", "Status", "Website", "id"])
 
 
+def rows_for(table: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
+    """The rows of a :func:`network_table` for ``ids``, in that order.
+
+    The app builds the table of the whole registry once and picks the selection from it:
+    building it row by row costs about 0.1 s per rerun for 100 networks.
+    """
+    by_id = table.set_index("id", drop=False)
+    missing = [i for i in ids if i not in by_id.index]
+    if missing:
+        raise KeyError(f"networks {missing[:5]} are not in the table")
+    return by_id.loc[list(ids)].reset_index(drop=True)
+
+
 def _names(ids: object, names: dict[str, str]) -> str:
     return ", ".join(md_text(names.get(i, i)) for i in strings(ids))
 

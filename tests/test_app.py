@@ -27,10 +27,12 @@ def registry(cbs_data):
     return load_registry(cbs_data)
 
 
-def run_app(params: dict[str, str] | None = None) -> AppTest:
+def run_app(params: dict[str, str] | None = None, tab: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in (params or {}).items():
         at.query_params[key] = value
+    if tab is not None:
+        at.session_state["tab"] = tab
     at.run()
     assert not at.exception, at.exception
     return at
@@ -166,6 +168,30 @@ def test_download_buttons_carry_the_current_selection(registry):
 # --- insight tabs ---------------------------------------------------------------------------
 
 
+PROPOSAL = "Wijziging voorstellen"
+
+
+def test_only_the_open_tab_runs_and_state_survives_a_tab_switch():
+    at = run_app({"netwerk": "wsd-twente"})
+    assert len(at.get("component_instance")) == 1 and not at.metric and not at.get("vega_lite_chart")
+    at.session_state["tab"] = "Dekking"
+    at.run()
+    assert not at.exception
+    assert at.metric and not at.get("component_instance")
+    assert not [d for d in at.dataframe if "Naam" in d.value.columns]  # the map tab's table is not built
+    at.selectbox(key="c_region_type").set_value("jeugdregio").run()
+    at.session_state["tab"] = "Tijdlijn"
+    at.run()
+    assert len(at.get("vega_lite_chart")) == 1 and not at.metric
+    at.session_state["tab"] = "Kaart"
+    at.run()
+    assert at.selectbox(key="f_network").value == "wsd-twente"
+    assert at.query_params["netwerk"] in ("wsd-twente", ["wsd-twente"])
+    at.session_state["tab"] = "Dekking"
+    at.run()
+    assert at.selectbox(key="c_region_type").value == "jeugdregio"
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -174,7 +200,7 @@ def test_coverage_tab_figures_equal_the_coverage_module_for_a_theme(registry, cb
     from layers import coverage, panels
     from layers.selection import Filter, apply_filter
 
-    at = run_app()
+    at = run_app(tab="Dekking")
     at.sidebar.multiselect(key="f_themes").set_value(["jeugd"]).run()
     assert not at.exception
     chosen = apply_filter(registry.networks, cbs_data, Filter(themes=("jeugd",), status="actief")).networks
@@ -194,7 +220,7 @@ def test_coverage_tab_follows_the_year_filter(registry, cbs_data):
     from layers import coverage
     from layers.selection import Filter, apply_filter
 
-    at = run_app({"jaar": "2012"})
+    at = run_app({"jaar": "2012"}, tab="Dekking")
     chosen = apply_filter(registry.networks, cbs_data, Filter(year=2012)).networks
     figures = coverage.coverage_figures(coverage.coverage_table(chosen, cbs_data), cbs_data)
     assert metrics(at)["Gemeenten gedekt"] == f"{figures['n_covered']} van 342"
@@ -202,7 +228,7 @@ def test_coverage_tab_follows_the_year_filter(registry, cbs_data):
 
 
 def test_coverage_tab_region_table_follows_the_region_type(cbs_data):
-    at = run_app()
+    at = run_app(tab="Dekking")
     at.selectbox(key="c_region_type").set_value("ggdregio").run()
     assert not at.exception
     region_tables = [d.value for d in at.dataframe if "Regio" in d.value.columns]
@@ -210,7 +236,7 @@ def test_coverage_tab_region_table_follows_the_region_type(cbs_data):
 
 
 def test_timeline_tab_shows_a_stacked_chart_with_dutch_kind_labels_and_undated_count(registry):
-    at = run_app()
+    at = run_app(tab="Tijdlijn")
     charts = at.get("vega_lite_chart")
     assert len(charts) == 1
     assert any("zonder startjaar" in c.value for c in at.caption)
@@ -250,7 +276,7 @@ def submit_proposal(at: AppTest) -> AppTest:
 def test_proposal_with_an_unknown_gemeente_shows_the_validators_message():
     from layers import panels
 
-    at = fill_proposal(run_app(), name="Werkplaats Proef", gemeenten="Enschede\nHengeloo", sources="https://example.nl/a")
+    at = fill_proposal(run_app(tab=PROPOSAL), name="Werkplaats Proef", gemeenten="Enschede\nHengeloo", sources="https://example.nl/a")
     submit_proposal(at)
     errors = " ".join(e.value for e in at.error)
     expected = "unknown gemeente 'Hengeloo'; did you mean 'Hengelo (O.)'?"
@@ -267,7 +293,7 @@ def test_valid_proposal_offers_the_yaml_download(cbs_data):
         st.delta_generator.DeltaGenerator, "download_button", lambda self, *a, **k: spy(*a, **k)
     ):
         at = fill_proposal(
-            run_app(), name="Werkplaats Proef", gemeenten="Enschede, Hengelo (O.)", sources="https://example.nl/a"
+            run_app(tab=PROPOSAL), name="Werkplaats Proef", gemeenten="Enschede, Hengelo (O.)", sources="https://example.nl/a"
         )
         spy.reset_mock()
         submit_proposal(at)
@@ -281,7 +307,7 @@ def test_valid_proposal_offers_the_yaml_download(cbs_data):
 
 
 def test_editing_a_network_starts_from_its_registry_entry(registry):
-    at = run_app()
+    at = run_app(tab=PROPOSAL)
     at.selectbox(key="p_pick").set_value("wsd-twente").run()
     assert not at.exception
     assert at.text_input(key="p_id_wsd-twente").value == "wsd-twente"
