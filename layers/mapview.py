@@ -16,7 +16,10 @@ Built for ``st_folium`` (see the performance notes in the README of ``layers/sta
 
 Layer order (Leaflet panes): footprints 400 < region outlines 420 < gemeenten 450 < markers 460.
 The gemeenten lie above the footprints with a transparent fill, so a click anywhere selects a
-gemeente; the host markers lie above them and select a network.
+gemeente; the host markers lie above them and select a network. Footprints are unions of whole
+gemeenten, so the footprints under a click are exactly those that hold the clicked gemeente: a
+click on a gemeente also picks the footprint drawn on top there (:func:`topmost_footprints`,
+named in the gemeente's tooltip), which is how a click on a footprint opens its details.
 
 A clicked object is identified by a hidden code at the end of its tooltip (``kk:gm:GM0344`` or
 ``kk:net:<id>``); :func:`parse_click` reads it back from what ``st_folium`` returns.
@@ -271,12 +274,13 @@ class GemeenteLayer(_RawScript, folium.map.Layer):
         """
         {% macro script(this, kwargs) %}
         {{ this.topojson_js }}
-        window.kkGemeenteTip = function(p, n) {
+        window.kkGemeenteTip = function(p, n, top) {
             var count = '';
             if (n !== null && n !== undefined) {
                 count = '<br>' + (n === 1 ? '1 regionaal netwerk' : n + ' regionale netwerken') + ' in de selectie';
             }
-            return '<b>' + p.label + '</b>' + count + '<span hidden> kk:gm:' + p.code + '</span>';
+            var onTop = top ? '<br>Bovenste werkgebied: <i>' + top + '</i> (klik voor details)' : '';
+            return '<b>' + p.label + '</b>' + count + onTop + '<span hidden> kk:gm:' + p.code + '</span>';
         };
         window.kkGemeenteStyle = {{ this.style_json }};
         window.kkGemeenteSelectedStyle = {{ this.selected_style_json }};
@@ -439,13 +443,17 @@ class SelectionState(_RawScript, MacroElement):
         (function() {
             var counts = {{ this.counts_json }};
             var selected = {{ this.selected_json }};
+            var names = {{ this.top_names_json }};
+            var tops = {{ this.tops_json }};
             if (window.kkGemeenten) {
                 window.kkGemeenten.eachLayer(function(layer) {
                     var p = layer.feature.properties;
                     var n = counts[p.code] || 0;
-                    if (layer.kkCount !== n) {
-                        layer.setTooltipContent(window.kkGemeenteTip(p, n));
+                    var top = tops.hasOwnProperty(p.code) ? names[tops[p.code]] : '';
+                    if (layer.kkCount !== n || layer.kkTop !== top) {
+                        layer.setTooltipContent(window.kkGemeenteTip(p, n, top));
                         layer.kkCount = n;
+                        layer.kkTop = top;
                     }
                     var isSelected = p.code === selected;
                     if (layer.kkSelected !== isSelected) {
@@ -479,10 +487,21 @@ class SelectionState(_RawScript, MacroElement):
         """
     )
 
-    def __init__(self, counts: dict[str, int], selected_gemeente: str | None, kinds: Iterable[str]) -> None:
+    def __init__(
+        self,
+        counts: dict[str, int],
+        selected_gemeente: str | None,
+        kinds: Iterable[str],
+        tops: dict[str, str] | None = None,
+    ) -> None:
+        """``tops``: gemeente code -> name of the footprint drawn on top there (escaped here)."""
         super().__init__()
         self._name = "SelectionState"
         self.counts_json = js_json({html_text(k): int(v) for k, v in counts.items() if int(v)})
+        names = sorted(set((tops or {}).values()))
+        index = {name: i for i, name in enumerate(names)}
+        self.top_names_json = js_json([html_text(name) for name in names])
+        self.tops_json = js_json({html_text(code): index[name] for code, name in (tops or {}).items()})
         self.selected_json = js_json(html_text(selected_gemeente) if selected_gemeente else None)
         self.legend_json = js_json(legend_html(kinds))
         self.css_json = js_json(LEGEND_CSS)
@@ -575,10 +594,11 @@ def network_popup(row) -> str:
 
 
 def footprint_records(networks: pd.DataFrame, selected_network: str | None) -> list[dict]:
-    """Per selected regional network: id, kind, selected flag and member codes, largest first.
+    """Per selected regional network: id, kind, selected flag and member codes, in drawing order.
 
-    Largest first so smaller footprints are drawn on top of larger ones. National networks
-    and networks without members get no footprint.
+    Largest first so smaller footprints are drawn on top of larger ones; the selected network
+    last, so its footprint lies on top and a click inside it keeps it. National networks and
+    networks without members get no footprint.
     """
     records = []
     for network_id, kind, national, members in zip(
@@ -595,8 +615,26 @@ def footprint_records(networks: pd.DataFrame, selected_network: str | None) -> l
                 "members": [html_text(c) for c in codes],
             }
         )
-    records.sort(key=lambda r: (-len(r["members"]), r["id"]))
+    records.sort(key=lambda r: (r["selected"], -len(r["members"]), r["id"]))
     return records
+
+
+def topmost_footprints(records: list[dict]) -> dict[str, str]:
+    """Per gemeente code the id of the footprint drawn on top of it (records in drawing order).
+
+    A footprint is a union of whole gemeenten, so this is also the footprint a click anywhere
+    in that gemeente lands on.
+    """
+    tops: dict[str, str] = {}
+    for record in records:
+        for code in record["members"]:
+            tops[code] = record["id"]
+    return tops
+
+
+def footprint_at(networks: pd.DataFrame, gemeente_code: str, selected_network: str | None = None) -> str | None:
+    """The id of the network whose footprint lies on top in ``gemeente_code`` on this map, or None."""
+    return topmost_footprints(footprint_records(networks, selected_network)).get(gemeente_code)
 
 
 def spread_points(points: list[tuple[float, float]], radius_deg: float = 0.03) -> list[tuple[float, float]]:
@@ -720,9 +758,8 @@ def outline_group(data: MapData, outline: str) -> folium.FeatureGroup:
     return group
 
 
-def footprint_group(networks: pd.DataFrame, selected_network: str | None) -> folium.FeatureGroup:
+def footprint_group(records: list[dict]) -> folium.FeatureGroup:
     group = RawFeatureGroup(name="Werkgebieden van netwerken", show=True)
-    records = footprint_records(networks, selected_network)
     if records:
         FootprintLayer(records).add_to(group)
     return group
@@ -748,10 +785,13 @@ def selection_layers(
     """The feature groups for one selection: outlines, footprints, markers, state (counts, legend)."""
     state = RawFeatureGroup(name="Selectie", control=False, show=True)
     count_map = counts.to_dict() if isinstance(counts, pd.Series) else dict(counts)
-    SelectionState(count_map, selected_gemeente, networks["kind"]).add_to(state)
+    records = footprint_records(networks, selected_network)
+    names = dict(zip(networks["id"].astype(str), networks["name"].astype(str)))
+    tops = {code: names[network_id] for code, network_id in topmost_footprints(records).items()}
+    SelectionState(count_map, selected_gemeente, networks["kind"], tops).add_to(state)
     return [
         outline_group(data, outline),
-        footprint_group(networks, selected_network),
+        footprint_group(records),
         marker_group(networks, selected_network, popups=popups),
         state,
     ]

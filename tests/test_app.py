@@ -134,6 +134,46 @@ def test_clicking_a_gemeente_shows_its_profile_and_networks(registry):
     assert f"Netwerken in deze gemeente ({len(covering)})" in text
 
 
+def click_gemeente(at: AppTest, code: str) -> AppTest:
+    at.session_state[map_component(at).key] = {
+        "last_object_clicked_tooltip": f"Gemeente kk:gm:{code}",
+        "last_object_clicked": {"lat": 52.0, "lng": 5.0},
+    }
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_clicking_a_gemeente_also_opens_the_footprint_on_top_there(registry, cbs_data):
+    from layers.mapview import footprint_at
+    from layers.selection import Filter, apply_filter
+
+    at = run_app({"thema": "jeugd"})
+    shown = apply_filter(registry.networks, cbs_data, Filter(themes=("jeugd",))).networks
+    expected = footprint_at(shown, "GM0153")  # Enschede
+    assert expected is not None
+    click_gemeente(at, "GM0153")
+    assert at.selectbox(key="f_network").value == expected
+    assert any("**Soort:**" in m.value for m in at.markdown)
+    # Now that network is selected, its footprint lies on top: a click inside it keeps it.
+    at.sidebar.selectbox(key="f_gemeente").set_value(None).run()
+    member = sorted(registry.networks.set_index("id").loc[expected, "member_codes"])[-1]
+    click_gemeente(at, member)
+    assert at.selectbox(key="f_network").value == expected
+
+
+def test_clicking_a_gemeente_without_a_footprint_clears_the_network_details(registry, cbs_data):
+    kind = "academische-werkplaats-publieke-gezondheid"
+    chosen = registry.networks[registry.networks["kind"] == kind]
+    covered = {code for members in chosen["member_codes"] for code in members}
+    uncovered = sorted(set(cbs_data.gemeenten["code"]) - covered)[0]
+    at = run_app({"soort": kind, "netwerk": chosen["id"].iloc[0]})
+    assert at.selectbox(key="f_network").value == chosen["id"].iloc[0]
+    click_gemeente(at, uncovered)
+    assert at.sidebar.selectbox(key="f_gemeente").value == uncovered
+    assert at.selectbox(key="f_network").value is None
+
+
 def test_clicking_a_marker_shows_the_network_details(registry):
     row = registry.networks.iloc[0]
     at = run_app()

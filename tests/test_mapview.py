@@ -98,6 +98,39 @@ def test_footprint_layer_has_exactly_the_selected_regional_networks(networks):
     assert [r["id"] for r in only_one] == ["kwj-groningen"]
 
 
+def test_the_footprint_on_top_is_the_smallest_there_unless_one_is_selected(cbs_data):
+    utrecht_city = _codes(cbs_data, "code", "GM0344")
+    province = _codes(cbs_data, "provincie_name", "Utrecht")
+    frame = networks_frame(
+        cbs_data,
+        [
+            Network(id=i, name=i.upper(), kind="werkplaats-sociaal-domein", themes=("wmo",), status="active",
+                    sources=("https://example.nl",), member_codes=codes)
+            for i, codes in (("a-province", province), ("b-city", utrecht_city), ("c-province", province))
+        ],
+    )
+    records = mapview.footprint_records(frame, None)
+    assert [r["id"] for r in records] == ["a-province", "c-province", "b-city"]  # largest first, then id
+    tops = mapview.topmost_footprints(records)
+    assert tops["GM0344"] == "b-city"
+    assert {tops[c] for c in province if c != "GM0344"} == {"c-province"}
+    assert "GM0014" not in tops  # Groningen: no footprint there
+    assert mapview.footprint_at(frame, "GM0344") == "b-city"
+    assert mapview.footprint_at(frame, "GM0344", selected_network="a-province") == "a-province"
+    assert mapview.footprint_at(frame, "GM0014") is None
+    assert mapview.footprint_at(frame.iloc[0:0], "GM0344") is None
+
+
+def test_gemeente_tooltips_name_the_footprint_on_top_escaped(map_data, networks):
+    html = _render(map_data, networks, counts={"GM0344": 1})
+    state = re.search(r"var names = (\[.*?\]);\s*var tops = (\{.*?\});", html)
+    names, tops = json.loads(state.group(1)), json.loads(state.group(2))
+    on_top = names[tops["GM0344"]]
+    assert on_top.startswith("WSD &lt;script&gt;alert(") and "<" not in on_top
+    assert names[tops["GM0014"]] == "KWJ Groningen"
+    assert "GM0153" not in tops  # Enschede: neither Utrecht nor Groningen
+
+
 def test_markers_for_every_network_with_a_host_and_shared_spots_spread(networks):
     records = mapview.marker_records(networks, None)
     assert {r["id"] for r in records} == {"wsd-utrecht", "kwj-groningen", "movisie"}

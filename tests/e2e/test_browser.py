@@ -62,25 +62,30 @@ def test_theme_filter_changes_footprints_and_table(page, server_url, context):
     assert context.external_requests == []
 
 
+FIND_GEMEENTE_POINT = """(needFootprint) => {
+    let found = null;
+    window.kkGemeenten.eachLayer(layer => {
+        if (found || (needFootprint && !layer.kkTop)) return;
+        const p = window.kkMap.latLngToContainerPoint(layer.getBounds().getCenter());
+        const rect = window.kkMap.getContainer().getBoundingClientRect();
+        const el = document.elementFromPoint(rect.left + p.x, rect.top + p.y);
+        if (el === layer.getElement()) found = {x: rect.left + p.x, y: rect.top + p.y,
+                                               code: layer.feature.properties.code};
+    });
+    return found;
+}"""
+
+
+def gemeente_point(page, need_footprint: bool = False) -> dict:
+    """A point inside a gemeente where no marker lies on top (optionally under a footprint)."""
+    target = map_frame(page).evaluate(FIND_GEMEENTE_POINT, need_footprint)
+    assert target is not None
+    return target
+
+
 def test_clicking_a_gemeente_shows_its_networks(page, server_url, context):
     open_app(page, server_url)
-    frame = map_frame(page)
-    # A point inside a gemeente where no marker lies on top, found in the page itself.
-    target = frame.evaluate(
-        """() => {
-            let found = null;
-            window.kkGemeenten.eachLayer(layer => {
-                if (found) return;
-                const p = window.kkMap.latLngToContainerPoint(layer.getBounds().getCenter());
-                const rect = window.kkMap.getContainer().getBoundingClientRect();
-                const el = document.elementFromPoint(rect.left + p.x, rect.top + p.y);
-                if (el === layer.getElement()) found = {x: rect.left + p.x, y: rect.top + p.y,
-                                                       code: layer.feature.properties.code};
-            });
-            return found;
-        }"""
-    )
-    assert target is not None
+    target = gemeente_point(page)
     box = page.locator(MAP_FRAME).bounding_box()
     page.mouse.move(box["x"] + target["x"], box["y"] + target["y"])
     expect(page.frame_locator(MAP_FRAME).locator(".leaflet-tooltip")).to_contain_text("in de selectie")
@@ -88,6 +93,24 @@ def test_clicking_a_gemeente_shows_its_networks(page, server_url, context):
     expect(page.get_by_text(re.compile(r"Netwerken in deze gemeente \(\d+\)"))).to_be_visible()
     expect(page.get_by_text(f"({target['code']})").first).to_be_visible()
     assert f"gemeente={target['code']}" in page.url
+    assert context.external_requests == []
+
+
+def test_clicking_a_footprint_shows_the_details_of_the_network_on_top(page, server_url, context):
+    open_app(page, server_url, "?thema=jeugd")
+    wait_idle(page)
+    target = gemeente_point(page, need_footprint=True)
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.mouse.move(box["x"] + target["x"], box["y"] + target["y"])
+    tooltip = page.frame_locator(MAP_FRAME).locator(".leaflet-tooltip")
+    expect(tooltip).to_contain_text("Bovenste werkgebied")
+    name = re.search(r"Bovenste werkgebied: (.+) \(klik voor details\)", tooltip.inner_text()).group(1)
+    page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+    details = page.get_by_test_id("stMarkdownContainer").filter(has_text="Soort:")
+    expect(details.first).to_be_visible()
+    expect(page.get_by_role("combobox", name="Netwerk", exact=True)).to_have_value(name)
+    assert "netwerk=" in page.url and f"gemeente={target['code']}" in page.url
+    page.screenshot(path="/tmp/kenniskaart-e2e-footprint.png", full_page=True)
     assert context.external_requests == []
 
 
