@@ -226,11 +226,12 @@ def map_frame(page):
     return frame
 
 
-def click_latlng(page, lat: float, lon: float) -> None:
-    """Click the map at (lat, lon) with the real mouse (no actionability delay).
+def click_latlng(page, lat: float, lon: float) -> float:
+    """Click the map at (lat, lon) with the real mouse; returns epoch ms of the click.
 
     streamlit-folium keeps the Leaflet map in the iframe's ``window.map``; its container point
-    plus the iframe's position on the page gives page coordinates.
+    plus the iframe's position on the page gives page coordinates. The clock starts after that
+    lookup, as the filter measurement's does after finding its option: the user's click is t0.
     """
     iframe = page.locator(MAP_IFRAME)
     iframe.scroll_into_view_if_needed()
@@ -246,7 +247,9 @@ def click_latlng(page, lat: float, lon: float) -> None:
     )
     if box is None:
         raise BrowserError("st_folium iframe is not visible")
+    t0 = time.time() * 1000
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    return t0
 
 
 def wait_text(page, text: str, timeout_s: float = 30.0) -> float:

@@ -132,8 +132,7 @@ def clicks(
         name, lat, lon = points[code]
         page.mouse.move(1, 1)
         before = traffic.ws_bytes if traffic else 0
-        t0 = time.time() * 1000
-        click_latlng(page, lat, lon)
+        t0 = click_latlng(page, lat, lon)
         shown = wait_text(page, spec.profile_text.format(name=name, code=code), timeout_s=90)
         times.append(shown - t0)
         wait_settled(page, since_ms=t0)

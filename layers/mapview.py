@@ -300,6 +300,26 @@ class GemeenteLayer(_RawScript, folium.map.Layer):
         });
         window.kkGemeenten = {{ this.get_name() }};
         window.kkMap = {{ this._parent.get_name() }};
+        // streamlit-folium reports a click 250 ms late (a debounce shared with pan and zoom).
+        // Report a click on a gemeente or marker at once, in exactly the shape its own report
+        // has, and record it as its last report: the debounced call then finds nothing new.
+        window.kkReportClick = function() {
+            var g = window.__GLOBAL_DATA__;
+            if (!g || !g.last_object_clicked_tooltip || !Array.isArray(g.returned_objects) || window.parent === window) {
+                return;
+            }
+            var all = {last_object_clicked: g.last_object_clicked, last_object_clicked_tooltip: g.last_object_clicked_tooltip};
+            var value = {};
+            Object.keys(all).forEach(function(k) { if (g.returned_objects.indexOf(k) !== -1) { value[k] = all[k]; } });
+            if (Object.keys(value).length !== g.returned_objects.length) { return; }
+            if (JSON.stringify(value) === JSON.stringify(g.previous_data)) { return; }
+            g.previous_data = value;
+            window.parent.postMessage(
+                {isStreamlitMessage: true, type: 'streamlit:setComponentValue', value: value, dataType: 'json'}, '*'
+            );
+            window.kkClickReports = (window.kkClickReports || 0) + 1;
+        };
+        window.kkMap.on('click', function() { setTimeout(window.kkReportClick, 0); });
         {% endmacro %}
         """
     )

@@ -96,6 +96,35 @@ def test_clicking_a_gemeente_shows_its_networks(page, server_url, context):
     assert context.external_requests == []
 
 
+COUNT_SENDS = """(() => {
+    if (window !== window.top) return;
+    const send = WebSocket.prototype.send;
+    window.kkSends = [];
+    WebSocket.prototype.send = function(data) { window.kkSends.push(Date.now()); return send.call(this, data); };
+})()"""
+
+
+def test_a_map_click_is_reported_once_without_waiting_for_the_debounce(page, server_url, context):
+    page.add_init_script(COUNT_SENDS)
+    open_app(page, server_url)
+    wait_idle(page)
+    target = gemeente_point(page)
+    box = page.locator(MAP_FRAME).bounding_box()
+    sends_before = page.evaluate("window.kkSends.length")
+    page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+    # Reported by the map's own click handler (kkReportClick), not streamlit-folium's debounced
+    # report: that one then finds the same value and sends nothing.
+    frame = map_frame(page)
+    frame.wait_for_function("() => window.kkClickReports === 1")
+    reported = frame.evaluate("() => window.__GLOBAL_DATA__.previous_data")
+    assert reported["last_object_clicked_tooltip"].endswith(f"kk:gm:{target['code']}")
+    expect(page.get_by_text(re.compile(r"Netwerken in deze gemeente \(\d+\)"))).to_be_visible()
+    wait_idle(page)
+    page.wait_for_timeout(800)  # well past the 250 ms debounce
+    assert page.evaluate("window.kkSends.length") - sends_before == 1
+    assert context.external_requests == []
+
+
 def test_clicking_a_footprint_shows_the_details_of_the_network_on_top(page, server_url, context):
     open_app(page, server_url, "?thema=jeugd")
     wait_idle(page)
