@@ -283,31 +283,9 @@ def map_tab(state: ViewState, sel: Selection) -> None:
     if sel.n_networks == 0:
         st.info("Geen netwerken voor deze selectie. Pas de filters aan of klik op **Filters wissen**.")
 
-    base = mapview.base_map(map_data, tiles=tiles, asset_base=ASSET_BASE)
-    groups = mapview.selection_layers(
-        sel.networks,
-        sel.gemeente_counts,
-        map_data,
-        outline=state.outline,
-        selected_gemeente=state.filter.gemeente,
-        selected_network=state.network,
-    )
-    clicked = st_folium(
-        base,
-        key=MAP_KEY,
-        on_change=on_map_click,
-        height=MAP_HEIGHT,
-        use_container_width=True,
-        returned_objects=["last_object_clicked_tooltip", "last_object_clicked"],
-        feature_group_to_add=groups,
-        layer_control=mapview.layer_control(),
-    )
-    # A click on_map_click did not see (AppTest sets the value without the callback): the widgets
-    # are drawn already, so apply it at the start of another run.
-    if (target := new_click(clicked)) is not None:
-        ss["_pending_click"] = target
-        st.rerun()
-
+    # The map's slot comes first on the page, but it is filled after the panels below it: the
+    # profile and details a click asks for reach the browser before the map's larger update.
+    map_area = st.container()
     left, right = st.columns(2, gap="large")
     with left:
         if state.filter.gemeente:
@@ -353,6 +331,32 @@ def map_tab(state: ViewState, sel: Selection) -> None:
                         )
                     else:
                         st.caption(panels.lineage_label(item, relation) + " \\(niet in het register\\)")
+
+    with map_area:
+        base = mapview.base_map(map_data, tiles=tiles, asset_base=ASSET_BASE)
+        groups = mapview.selection_layers(
+            sel.networks,
+            sel.gemeente_counts,
+            map_data,
+            outline=state.outline,
+            selected_gemeente=state.filter.gemeente,
+            selected_network=state.network,
+        )
+        clicked = st_folium(
+            base,
+            key=MAP_KEY,
+            on_change=on_map_click,
+            height=MAP_HEIGHT,
+            use_container_width=True,
+            returned_objects=["last_object_clicked_tooltip", "last_object_clicked"],
+            feature_group_to_add=groups,
+            layer_control=mapview.layer_control(),
+        )
+        # A click on_map_click did not see (AppTest sets the value without the callback): the widgets
+        # are drawn already, so apply it at the start of another run.
+        if (target := new_click(clicked)) is not None:
+            ss["_pending_click"] = target
+            st.rerun()
 
     st.subheader("Netwerken in de selectie")
     table = panels.rows_for(network_rows, sel.ids)
