@@ -172,6 +172,72 @@ def on_map_click() -> None:
         apply_click(target)
 
 
+def region_choices() -> dict[str, str]:
+    """The regions of the chosen region type (code -> name); forgets a region not among them."""
+    if not ss.get(K_REGION_TYPE):
+        ss[K_REGION] = None
+        return {}
+    regions = cbs.regions[cbs.regions["region_type"] == ss[K_REGION_TYPE]]
+    names = dict(zip(regions["code"], regions["name"]))
+    if ss.get(K_REGION) not in names:
+        ss[K_REGION] = None
+    return names
+
+
+def draw_sidebar(sel: Selection, region_names: dict[str, str]) -> None:
+    """The filter widgets. Drawn after the main area (the state is read from the session before),
+    so the map reaches the browser first and loads while the sidebar renders."""
+    with st.sidebar:
+        st.header("Filters")
+        st.multiselect("Thema", options=list(THEMES), format_func=THEMES.__getitem__, key=K_THEMES, placeholder="Alle thema's")
+        st.multiselect("Soort netwerk", options=list(KINDS), format_func=KINDS.__getitem__, key=K_KINDS, placeholder="Alle soorten")
+        st.radio("Status", options=list(STATUS_GROUP_LABELS), format_func=STATUS_GROUP_LABELS.__getitem__, key=K_STATUS)
+        st.selectbox(
+            "Regio",
+            options=[None, *REGION_TYPES],
+            format_func=lambda t: "Geen regiofilter" if t is None else REGION_LABELS[t],
+            placeholder="Geen regiofilter",
+            key=K_REGION_TYPE,
+        )
+        if region_names:
+            st.selectbox(
+                f"{REGION_LABELS[ss[K_REGION_TYPE]]}",
+                options=sorted(region_names, key=lambda c: name_key(region_names[c])),
+                format_func=region_names.__getitem__,
+                index=None,
+                placeholder="Kies een regio",
+                key=K_REGION,
+            )
+        st.selectbox(
+            "Gemeente",
+            options=sorted(gemeente_names, key=lambda c: name_key(gemeente_names[c])),
+            format_func=gemeente_names.__getitem__,
+            index=None,
+            placeholder="Zoek een gemeente (of klik op de kaart)",
+            key=K_GEMEENTE,
+        )
+        years = list(range(FIRST_YEAR, date.today().year + 1))
+        if ss.get(K_YEAR) is not None and ss[K_YEAR] not in years:
+            years = sorted({*years, ss[K_YEAR]})
+        st.selectbox(
+            "Actief in jaar",
+            options=[None, *years],
+            format_func=lambda y: "Alle jaren" if y is None else str(y),
+            placeholder="Alle jaren",
+            key=K_YEAR,
+        )
+        st.toggle("Landelijke netwerken tonen", key=K_NATIONAL)
+        st.divider()
+        st.selectbox(
+            "Grenzen op de kaart",
+            options=list(REGION_TYPES),
+            format_func=REGION_LABELS.__getitem__,
+            key=K_OUTLINE,
+        )
+        st.markdown(f"**{panels.md_text(summary_text(sel))}**", help="Kaart, tabel en downloads tonen deze selectie.")
+        st.button("Filters wissen", on_click=reset_filters, width="stretch")
+
+
 # --- state: from the URL on the first run, then from the widgets ------------------------------
 # Widgets in a hidden tab are not drawn, and Streamlit forgets the value of a widget that was not
 # drawn; writing these back keeps the chosen network and region type across tab switches.
@@ -188,61 +254,7 @@ if "_initialized" not in ss:
 if (pending := ss.pop("_pending_click", None)) is not None:
     apply_click(pending)
 
-# --- sidebar: the filter ------------------------------------------------------------------------
-with st.sidebar:
-    st.header("Filters")
-    st.multiselect("Thema", options=list(THEMES), format_func=THEMES.__getitem__, key=K_THEMES, placeholder="Alle thema's")
-    st.multiselect("Soort netwerk", options=list(KINDS), format_func=KINDS.__getitem__, key=K_KINDS, placeholder="Alle soorten")
-    st.radio("Status", options=list(STATUS_GROUP_LABELS), format_func=STATUS_GROUP_LABELS.__getitem__, key=K_STATUS)
-    st.selectbox(
-        "Regio",
-        options=[None, *REGION_TYPES],
-        format_func=lambda t: "Geen regiofilter" if t is None else REGION_LABELS[t],
-        placeholder="Geen regiofilter",
-        key=K_REGION_TYPE,
-    )
-    if ss.get(K_REGION_TYPE):
-        regions = cbs.regions[cbs.regions["region_type"] == ss[K_REGION_TYPE]]
-        region_names = dict(zip(regions["code"], regions["name"]))
-        if ss.get(K_REGION) not in region_names:
-            ss[K_REGION] = None
-        st.selectbox(
-            f"{REGION_LABELS[ss[K_REGION_TYPE]]}",
-            options=sorted(region_names, key=lambda c: name_key(region_names[c])),
-            format_func=region_names.__getitem__,
-            index=None,
-            placeholder="Kies een regio",
-            key=K_REGION,
-        )
-    else:
-        ss[K_REGION] = None
-    st.selectbox(
-        "Gemeente",
-        options=sorted(gemeente_names, key=lambda c: name_key(gemeente_names[c])),
-        format_func=gemeente_names.__getitem__,
-        index=None,
-        placeholder="Zoek een gemeente (of klik op de kaart)",
-        key=K_GEMEENTE,
-    )
-    years = list(range(FIRST_YEAR, date.today().year + 1))
-    if ss.get(K_YEAR) is not None and ss[K_YEAR] not in years:
-        years = sorted({*years, ss[K_YEAR]})
-    st.selectbox(
-        "Actief in jaar",
-        options=[None, *years],
-        format_func=lambda y: "Alle jaren" if y is None else str(y),
-        placeholder="Alle jaren",
-        key=K_YEAR,
-    )
-    st.toggle("Landelijke netwerken tonen", key=K_NATIONAL)
-    st.divider()
-    st.selectbox(
-        "Grenzen op de kaart",
-        options=list(REGION_TYPES),
-        format_func=REGION_LABELS.__getitem__,
-        key=K_OUTLINE,
-    )
-
+region_names = region_choices()
 state = current_state()
 try:
     sel = apply_filter(networks, cbs, state.filter)
@@ -250,10 +262,6 @@ except SelectionError as error:  # only reachable through a stale widget value
     st.warning(f"Filter kon niet worden toegepast ({panels.md_text(error)}); alle netwerken worden getoond.")
     state = ViewState(outline=state.outline)
     sel = apply_filter(networks, cbs, state.filter)
-
-with st.sidebar:
-    st.markdown(f"**{panels.md_text(summary_text(sel))}**", help="Kaart, tabel en downloads tonen deze selectie.")
-    st.button("Filters wissen", on_click=reset_filters, width="stretch")
 
 wanted_params = to_query_params(state)
 if {k: st.query_params.get_all(k) for k in st.query_params} != {k: [v] for k, v in wanted_params.items()}:
@@ -558,6 +566,8 @@ for tab, render_tab in zip(st.tabs(list(TABS), key=K_TAB, on_change="rerun"), TA
     if tab.open:
         with tab:
             render_tab(state, sel)
+
+draw_sidebar(sel, region_names)
 
 with st.expander("Over de data"):
     newest, oldest = registry.newest_verified, registry.oldest_verified

@@ -128,6 +128,7 @@ async def _act(page, action: str, rng: random.Random) -> str:
         return "kind " + await _pick_option(page, sidebar.get_by_role("combobox", name="Soort netwerk", exact=True), rng)
     if action == "status":
         labels = sidebar.get_by_test_id("stRadio").locator("label")
+        await labels.first.wait_for(timeout=WAIT_MS)  # the sidebar renders just after the map
         n = await labels.count()
         label = labels.nth(rng.randrange(n))
         text = (await label.inner_text()).strip()
