@@ -41,8 +41,12 @@ class StreamlitServer:
     app measured (static serving, websocket compression) and the comparison stays fair.
     """
 
-    def __init__(self, app: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, app: Path, env: dict[str, str] | None = None, warm_up: bool = False) -> None:
+        """``warm_up``: once healthy, run the page once on the server (Streamlit's script health
+        check) before returning, as ``./dev app`` does before it reports the app ready."""
         self.app = Path(app)
+        self.warm_up = warm_up
+        self.warm_up_s = 0.0
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.extra_env = env or {}
@@ -67,6 +71,8 @@ class StreamlitServer:
         self.started_at = time.perf_counter()
         try:
             self._wait_healthy()
+            if self.warm_up:
+                self._run_page_once()
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -86,6 +92,15 @@ class StreamlitServer:
                 pass
             time.sleep(0.05)
         raise ServerError(f"{self.app}: /_stcore/health not ok after {HEALTH_TIMEOUT_S:.0f} s")
+
+    def _run_page_once(self) -> None:
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(self.url + "_stcore/script-health-check", timeout=120) as resp:
+                resp.read()
+        except urllib.error.HTTPError as error:
+            raise ServerError(f"{self.app}: the page failed its warm-up run ({error.code}):\n{self.log_tail()}") from error
+        self.warm_up_s = time.perf_counter() - started
 
     def log_tail(self, chars: int = 2000) -> str:
         if self._log is None:
