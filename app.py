@@ -367,13 +367,11 @@ def map_tab(state: ViewState, sel: Selection) -> None:
             st.rerun()
 
     st.subheader("Netwerken in de selectie")
-    table = panels.rows_for(network_rows, sel.ids)
-    st.dataframe(
-        table.drop(columns="id"),
-        hide_index=True,
-        width="stretch",
-        column_config={"Website": st.column_config.LinkColumn("Website")},
-    )
+    if sel.n_networks:
+        table = panels.rows_for(network_rows, sel.ids)
+        st.html(panels.network_table_html(table, f"{summary_text(sel)}, op naam"))
+    else:
+        st.caption("Geen netwerken in deze selectie.")
 
     st.markdown("**Download deze selectie**")
     col_geojson, col_csv, col_html = st.columns(3)

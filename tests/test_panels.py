@@ -118,3 +118,42 @@ def test_white_spot_and_region_tables_have_dutch_headings(cbs_data):
     regions = panels.region_coverage_table(coverage.coverage_by_region(table, cbs_data, "provincie"), {"n1": "Net"})
     utrecht = regions[regions["Regio"] == "Utrecht"].iloc[0]
     assert utrecht["Gedekt"] == 1 and utrecht["Netwerken"] == "Net"
+
+
+def _table_frame(cbs_data):
+    return networks_frame(
+        cbs_data,
+        [
+            Network(id="b", name='B <img src=x onerror="alert(1)"> & co', kind="wmo-werkplaats", themes=("wmo",),
+                    status="active", sources=("https://a.nl",), member_codes=("GM0344",),
+                    website="https://www.example.nl/werkplaats?x=1&y=2"),
+            Network(id="a", name="A", kind="wmo-werkplaats", themes=("wmo",), status="active",
+                    sources=("https://a.nl",), member_codes=("GM0344",), website="javascript:alert(1)"),
+        ],
+    )
+
+
+def test_network_table_html_escapes_every_cell_and_links_only_http(cbs_data):
+    import html
+    import re
+
+    rows = panels.network_table(_table_frame(cbs_data), cbs_data)
+    page = panels.network_table_html(panels.rows_for(rows, ["b", "a"]), "2 netwerken <b>")
+    assert "<img" not in page and "<b>" not in page
+    names = [html.unescape(n) for n in re.findall(r'<th scope="row">(.*?)</th>', page)]
+    assert names == ['B <img src=x onerror="alert(1)"> & co', "A"]  # in the order asked for
+    assert re.findall(r'<th scope="col">(.*?)</th>', page) == ["Naam", "Soort", "Thema&#x27;s", "Werkgebied",
+                                                                "Status", "Website"]
+    links = re.findall(r'<a href="([^"]*)"[^>]*>([^<]*)</a>', page)
+    assert links == [("https://www.example.nl/werkplaats?x=1&amp;y=2", "example.nl")]  # javascript: is no link
+    assert "javascript" not in page
+    assert '<caption>2 netwerken &lt;b&gt;</caption>' in page and 'tabindex="0"' in page
+
+
+def test_rows_for_refuses_unknown_ids(cbs_data):
+    import pytest
+
+    rows = panels.network_table(_table_frame(cbs_data), cbs_data)
+    assert list(panels.rows_for(rows, ["a"])["id"]) == ["a"]
+    with pytest.raises(KeyError, match="zzz"):
+        panels.rows_for(rows, ["a", "zzz"])
