@@ -279,7 +279,7 @@ class GemeenteLayer(_RawScript, folium.map.Layer):
             if (n !== null && n !== undefined) {
                 count = '<br>' + (n === 1 ? '1 regionaal netwerk' : n + ' regionale netwerken') + ' in de selectie';
             }
-            var onTop = top ? '<br>Bovenste werkgebied: <i>' + top + '</i> (klik voor details)' : '';
+            var onTop = top ? '<br>Bovenste werkgebied: <i>' + top + '</i>' + {{ this.click_hint_json }} : '';
             return '<b>' + p.label + '</b>' + count + onTop + '<span hidden> kk:gm:' + p.code + '</span>';
         };
         window.kkGemeenteStyle = {{ this.style_json }};
@@ -324,9 +324,12 @@ class GemeenteLayer(_RawScript, folium.map.Layer):
         """
     )
 
-    def __init__(self, data: MapData, name: str = "Gemeenten") -> None:
+    def __init__(self, data: MapData, name: str = "Gemeenten", click_details: bool = True) -> None:
+        """``click_details``: a click opens the details of the footprint on top (the app; not a
+        standalone export, which has no page behind the map), and the tooltip says so."""
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "GemeenteLayer"
+        self.click_hint_json = js_json(" (klik voor details)" if click_details else "")
         self.topojson_js = topojson_client_js()
         self.data_json = data.gemeenten_json
         self.object_name = TOPO_OBJECT
@@ -722,7 +725,11 @@ def asset_links(asset_base: str) -> tuple[list[tuple[str, str]], list[tuple[str,
 
 
 def base_map(
-    data: MapData, tiles: str = DEFAULT_TILES, asset_base: str | None = None, height: str = "100%"
+    data: MapData,
+    tiles: str = DEFAULT_TILES,
+    asset_base: str | None = None,
+    height: str = "100%",
+    click_details: bool = True,
 ) -> folium.Map:
     """A fresh map with tiles, panes and the gemeenten; the same script on every call.
 
@@ -767,7 +774,7 @@ def base_map(
     _RawPane(PANE_OUTLINES, z_index=420, pointer_events=False).add_to(m)
     _RawPane(PANE_GEMEENTEN, z_index=450).add_to(m)
     _RawPane(PANE_MARKERS, z_index=460).add_to(m)
-    GemeenteLayer(data).add_to(m)
+    GemeenteLayer(data, click_details=click_details).add_to(m)
     return m
 
 

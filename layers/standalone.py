@@ -61,7 +61,7 @@ def standalone_html(
     """
     if data is None:
         data = prepare_map_data(cbs)
-    m = base_map(data, tiles=tiles, asset_base=None, height="78%")
+    m = base_map(data, tiles=tiles, asset_base=None, height="78%", click_details=False)
     for group in selection_layers(
         sel.networks,
         sel.gemeente_counts,

@@ -84,3 +84,10 @@ def test_standalone_shows_the_selection_and_attribution(cbs_data, networks, map_
 def test_standalone_prepares_geometry_when_not_given(cbs_data, networks):
     html = standalone_html(apply_filter(networks, cbs_data, Filter()), cbs_data, tiles="none")
     assert "kkTopo" in html
+
+
+def test_tooltips_promise_click_details_only_in_the_app(cbs_data, map_data, networks):
+    hint = mapview.js_json(" (klik voor details)")  # appended to "Bovenste werkgebied: ..."
+    sel = apply_filter(networks, cbs_data, Filter())
+    assert hint not in standalone_html(sel, cbs_data, map_data, tiles="none")
+    assert hint in mapview.base_map(map_data, tiles="none", asset_base="x/").get_root().render()
