@@ -34,7 +34,7 @@ def test_coverage_tab_shows_metrics_and_the_choropleth(page, server_url, context
     page.wait_for_timeout(500)
     page.screenshot(path=SCREENSHOTS.format("dekking"), full_page=True)
     # Back on the map tab the map is drawn afresh; neither map raised a script error on the way
-    # (Leaflet maps laid out in a hidden tab used to fail with "Invalid LatLng (NaN, NaN)").
+    # (the browser tests once had to tolerate a Leaflet "Invalid LatLng (NaN, NaN)"; no longer).
     page.get_by_role("tab", name="Kaart").click()
     expect(page.frame_locator(MAP_FRAME).locator(GEMEENTE_PATHS)).to_have_count(342, timeout=60_000)
     expect(page.frame_locator(COVERAGE_FRAME).locator("path")).to_have_count(0)
