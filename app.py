@@ -35,7 +35,14 @@ from layers.selection import (
 )
 from layers.standalone import standalone_html
 from layers.timeline import counts_per_year, lineage, undated
-from layers.coverage import coverage_by_region, coverage_csv, coverage_figures, coverage_table, white_spots
+from layers.coverage import (
+    coverage_by_region,
+    coverage_csv,
+    coverage_figures,
+    coverage_filter,
+    coverage_table,
+    white_spots,
+)
 from layers.coverage_map import coverage_map
 from layers.proposal import form_defaults, problems_by_field, proposal_yaml
 from layers.urlstate import ViewState, from_query_params, to_query_params
@@ -397,8 +404,8 @@ def map_tab(state: ViewState, sel: Selection) -> None:
 # --- Dekking: which gemeenten the chosen themes and kinds cover ----------------------------------
 def coverage_tab(state: ViewState, sel: Selection) -> None:
     f = state.filter
-    coverage_filter = Filter(themes=f.themes, kinds=f.kinds, year=f.year, status="alle" if f.year else "actief")
-    covering_sel = apply_filter(networks, cbs, coverage_filter)
+    chosen = coverage_filter(f.themes, f.kinds, f.year)
+    covering_sel = apply_filter(networks, cbs, chosen)
     cov_table = coverage_table(covering_sel.networks, cbs)
     figures = coverage_figures(cov_table, cbs)
     scope = f"actief in {f.year}" if f.year else "nu actief"
@@ -414,7 +421,7 @@ def coverage_tab(state: ViewState, sel: Selection) -> None:
     )
     for column, (label, value, help_text) in zip(st.columns(4), panels.coverage_metrics(figures)):
         column.metric(label, value, help=help_text)
-    st.iframe(coverage_html(coverage_filter, tiles), height=560)
+    st.iframe(coverage_html(chosen, tiles), height=560)
     spots = white_spots(cov_table)
     st.subheader(f"Witte vlekken ({len(spots)})")
     if spots.empty:

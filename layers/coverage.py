@@ -28,7 +28,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from layers.selection import name_key
+from layers.selection import Filter, name_key
 from loaders.cbs import CbsData
 from loaders.regions import REGION_LABELS, REGION_TYPES, canonical_region_type
 
@@ -104,6 +104,18 @@ def current_codes(cbs: CbsData, codes: Iterable[str]) -> tuple[str, ...]:
 
 
 # --- the table ------------------------------------------------------------------------
+
+
+def coverage_filter(
+    themes: Iterable[str] = (), kinds: Iterable[str] = (), year: int | None = None, status: str | None = None
+) -> Filter:
+    """The networks a coverage count is about: the given themes and kinds, all regions.
+
+    Without ``status``: the networks active now, or with a ``year`` the networks active in
+    that year whatever their status today (the Dekking tab and ``python -m layers coverage``).
+    """
+    chosen = status or ("alle" if year is not None else "actief")
+    return Filter(themes=tuple(themes), kinds=tuple(kinds), year=year, status=chosen)
 
 
 def coverage_table(networks: pd.DataFrame, cbs: CbsData) -> pd.DataFrame:

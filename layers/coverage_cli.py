@@ -22,11 +22,12 @@ from layers.coverage import (
     coverage_by_region,
     coverage_csv,
     coverage_figures,
+    coverage_filter,
     coverage_geojson,
     coverage_table,
     region_csv,
 )
-from layers.selection import Filter, SelectionError
+from layers.selection import SelectionError
 from loaders.regions import REGION_ALIASES, REGION_TYPES
 from loaders.vocabulary import KINDS, STATUS_GROUPS, THEMES
 
@@ -85,8 +86,7 @@ def _error(message: str) -> int:
 
 def run(args: argparse.Namespace, cbs=None, networks=None) -> int:
     """Run the command; ``cbs`` and ``networks`` let tests pass hand-made data."""
-    status = args.status or ("alle" if args.year is not None else "actief")
-    f = Filter(themes=tuple(args.theme or ()), kinds=tuple(args.kind or ()), status=status, year=args.year)
+    f = coverage_filter(args.theme or (), args.kind or (), args.year, args.status)
     from layers.__main__ import select  # the export command's loading and filtering
 
     try:

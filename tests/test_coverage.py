@@ -246,3 +246,13 @@ def test_figures_refuse_a_table_from_other_boundaries(ijmond_table, cbs_data):
     stale.loc[0, "code"] = "GM0457"
     with pytest.raises(CoverageError, match="GM0457"):
         coverage_figures(stale, cbs_data)
+
+
+def test_coverage_filter_counts_active_networks_now_and_all_statuses_for_a_year():
+    from layers.coverage import coverage_filter
+
+    now = coverage_filter(["jeugd"], ["kenniswerkplaats-jeugd"])
+    assert (now.themes, now.kinds, now.status, now.year) == (("jeugd",), ("kenniswerkplaats-jeugd",), "actief", None)
+    assert coverage_filter(year=2012).status == "alle"
+    assert coverage_filter(year=2012, status="beeindigd").status == "beeindigd"
+    assert now.region_type is None and now.gemeente is None  # coverage looks at every region
