@@ -137,6 +137,19 @@ def raw_entry(source_file: str) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
+def by_name(names: dict[str, str]) -> list[str]:
+    """The ids of ``names`` (id -> name) in the order a Dutch reader looks them up."""
+    return sorted(names, key=lambda i: name_key(names[i]))
+
+
+def name_select(label: str, names: dict[str, str], placeholder: str, key: str, **kwargs) -> None:
+    """A searchable select of ids shown by name, empty until chosen."""
+    st.selectbox(
+        label, options=by_name(names), format_func=names.__getitem__, index=None, placeholder=placeholder, key=key,
+        **kwargs,
+    )
+
+
 def reset_filters() -> None:
     put_state(ViewState())
 
@@ -207,22 +220,8 @@ def draw_sidebar(sel: Selection, region_names: dict[str, str]) -> None:
             key=K_REGION_TYPE,
         )
         if region_names:
-            st.selectbox(
-                f"{REGION_LABELS[ss[K_REGION_TYPE]]}",
-                options=sorted(region_names, key=lambda c: name_key(region_names[c])),
-                format_func=region_names.__getitem__,
-                index=None,
-                placeholder="Kies een regio",
-                key=K_REGION,
-            )
-        st.selectbox(
-            "Gemeente",
-            options=sorted(gemeente_names, key=lambda c: name_key(gemeente_names[c])),
-            format_func=gemeente_names.__getitem__,
-            index=None,
-            placeholder="Zoek een gemeente (of klik op de kaart)",
-            key=K_GEMEENTE,
-        )
+            name_select(REGION_LABELS[ss[K_REGION_TYPE]], region_names, "Kies een regio", K_REGION)
+        name_select("Gemeente", gemeente_names, "Zoek een gemeente (of klik op de kaart)", K_GEMEENTE)
         years = list(range(FIRST_YEAR, date.today().year + 1))
         if ss.get(K_YEAR) is not None and ss[K_YEAR] not in years:
             years = sorted({*years, ss[K_YEAR]})
@@ -322,14 +321,7 @@ def map_tab(state: ViewState, sel: Selection) -> None:
         else:
             st.caption("Klik op een gemeente op de kaart (of kies er een links) voor haar profiel.")
     with right:
-        st.selectbox(
-            "Netwerk",
-            options=sorted(network_names, key=lambda i: name_key(network_names[i])),
-            format_func=network_names.__getitem__,
-            index=None,
-            placeholder="Klik op een stip op de kaart of kies een netwerk",
-            key=K_NETWORK,
-        )
+        name_select("Netwerk", network_names, "Klik op een stip op de kaart of kies een netwerk", K_NETWORK)
         if state.network and state.network in network_names:
             row = networks[networks["id"] == state.network].iloc[0]
             st.markdown(panels.network_details_md(row, cbs, network_names))
@@ -478,7 +470,7 @@ def proposal_tab(state: ViewState, sel: Selection) -> None:
     )
     pick = st.selectbox(
         "Voorstel voor",
-        options=[None, *sorted(network_names, key=lambda i: name_key(network_names[i]))],
+        options=[None, *by_name(network_names)],
         format_func=lambda i: "Nieuw netwerk" if i is None else network_names[i],
         key="p_pick",
     )
