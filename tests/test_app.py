@@ -5,7 +5,10 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import os
 import re
+import subprocess
+import sys
 from unittest import mock
 
 import pytest
@@ -361,3 +364,28 @@ def test_editing_a_network_starts_from_its_registry_entry(registry):
     submit_proposal(at)
     assert not at.error, [e.value for e in at.error]
     assert "id: wsd-twente" in at.code[0].value
+
+
+FREEZE_PROBE = """
+import gc
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({app!r}, default_timeout=60)
+at.run()
+assert not at.exception, at.exception
+print(gc.get_freeze_count())
+"""
+
+
+def test_loaded_data_is_left_out_of_the_garbage_collector_runs():
+    """Streamlit collects garbage after every run; the data that lives as long as the process
+    (libraries, boundaries, registry) is frozen out of those collections when it is loaded.
+    A fresh process, so no other test's cache or freeze counts."""
+    probe = FREEZE_PROBE.format(app=APP)
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=180,
+        env={**os.environ, "MAP_TILES": "none"},
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    frozen = int(out.stdout.split()[-1])
+    # Everything imported and loaded: hundreds of thousands of objects, not a handful.
+    assert frozen > 100_000, frozen
