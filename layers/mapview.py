@@ -259,7 +259,12 @@ class _RawPane(_RawScript, folium.map.CustomPane):
 
 
 class _RawFitBounds(_RawScript, folium.FitBounds):
-    pass
+    """Fits without animation: an animated fit ends after the layers are drawn and makes
+    Leaflet project and draw every path a second time."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.options["animate"] = False
 
 
 class GemeenteLayer(_RawScript, folium.map.Layer):
@@ -292,12 +297,14 @@ class GemeenteLayer(_RawScript, folium.map.Layer):
         });
         var {{ this.get_name() }} = L.geoJson(topojson.feature(window.kkTopo, window.kkTopo.objects.{{ this.object_name }}), {
             pane: {{ this.pane_json }},
-            attribution: {{ this.attribution_json }},
             style: function() { return window.kkGemeenteStyle; },
             onEachFeature: function(feature, layer) {
                 layer.bindTooltip(window.kkGemeenteTip(feature.properties, null), {sticky: true});
             }
         });
+        // The attribution on the group only: as an L.geoJson option it is copied to each of the
+        // 342 polygons, and each one rebuilds the attribution control when it is added.
+        {{ this.get_name() }}.options.attribution = {{ this.attribution_json }};
         window.kkGemeenten = {{ this.get_name() }};
         window.kkMap = {{ this._parent.get_name() }};
         // streamlit-folium reports a click 250 ms late (a debounce shared with pan and zoom).

@@ -83,6 +83,13 @@ def test_default_view_payload_stays_small(map_data):
     assert len(map_data.outline_json("jeugdregio")) < 2_000
 
 
+def test_the_map_fits_the_netherlands_without_an_animation(map_data):
+    # An animated fit ends after the layers are added, and Leaflet then draws every path again.
+    html = mapview.base_map(map_data, tiles="none", asset_base="x/").get_root().render()
+    (options,) = re.findall(r"\.fitBounds\(\s*\[\[[^\]]*\],\s*\[[^\]]*\]\],\s*(\{[^}]*\})", html)
+    assert json.loads(options) == {"animate": False, "padding": [8, 8]}
+
+
 def test_base_map_script_does_not_depend_on_the_selection(map_data, networks):
     a = mapview.base_map(map_data, tiles="none", asset_base="x/").get_root().render()
     b = mapview.base_map(map_data, tiles="none", asset_base="x/").get_root().render()

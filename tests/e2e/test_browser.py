@@ -40,6 +40,12 @@ def test_map_shows_342_gemeenten_footprints_and_legend(page, server_url, context
     assert frame.locator(FOOTPRINT_PATHS).count() > 10
     expect(frame.locator(".kk-legend")).to_contain_text("Werkplaats Sociaal Domein")
     expect(frame.locator(".leaflet-control-attribution")).to_contain_text("CBS")
+    # The attribution belongs to the gemeente layer, not to each of its 342 polygons (each of
+    # those would rebuild the attribution control once when drawn).
+    on_group, on_polygons = map_frame(page).evaluate(
+        "() => [window.kkGemeenten.getAttribution(), window.kkGemeenten.getLayers().filter(l => l.options.attribution).length]"
+    )
+    assert "CBS" in on_group and on_polygons == 0
     page.screenshot(path=SCREENSHOT, full_page=True)
     assert context.external_requests == []
 
