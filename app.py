@@ -6,9 +6,12 @@ built by ``layers``. The view state lives in the widgets and is mirrored in the 
 
 from __future__ import annotations
 
+import atexit
 import gc
 import json
 import os
+import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -74,6 +77,14 @@ def load_data():
     return data
 
 
+@st.cache_resource(show_spinner=False)
+def topology_folder() -> Path:
+    """This process's folder for the gemeente topology file the map loads (removed at exit)."""
+    folder = Path(tempfile.mkdtemp(prefix="kenniskaart-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 # The vendored Leaflet files, served from this origin for the map iframe (layers/static/README.md).
 ASSETS = components.declare_component("static", path=str(STATIC_DIR))
 ASSET_BASE = component_asset_base(ASSETS.name)
@@ -81,6 +92,10 @@ ASSET_BASE = component_asset_base(ASSETS.name)
 COVERAGE_ASSET_BASE = f"component/{ASSETS.name}/"
 
 cbs, registry, map_data, network_rows = load_data()
+# The gemeente topology as a file the map loads (layers.mapview.write_topology), not ~165 KB in
+# every map message.
+TOPOLOGY = components.declare_component("topology", path=str(mapview.write_topology(map_data, topology_folder()).parent))
+TOPOLOGY_BASE = component_asset_base(TOPOLOGY.name)
 networks = registry.networks
 network_names = dict(zip(networks["id"].astype(str), networks["name"].astype(str)))
 gemeente_names = dict(zip(cbs.gemeenten["code"], cbs.gemeenten["name"]))
@@ -346,7 +361,7 @@ def map_tab(state: ViewState, sel: Selection) -> None:
                         st.caption(panels.lineage_label(item, relation) + " \\(niet in het register\\)")
 
     with map_area:
-        base = mapview.base_map(map_data, tiles=tiles, asset_base=ASSET_BASE)
+        base = mapview.base_map(map_data, tiles=tiles, asset_base=ASSET_BASE, topology_base=TOPOLOGY_BASE)
         groups = mapview.selection_layers(
             sel.networks,
             sel.gemeente_counts,

@@ -4,7 +4,9 @@ bytes on the wire and server memory with several sessions."""
 from __future__ import annotations
 
 import gzip
+import re
 import time
+import urllib.request
 from dataclasses import dataclass
 
 from bench.apps import CLICK_GEMEENTEN, AppSpec
@@ -20,31 +22,52 @@ from bench.browser import (
 from bench.server import StreamlitServer
 
 
+# Map data the app serves as a file instead of in the websocket (layers.mapview.write_topology).
+DATA_FILE = re.compile(r"/gemeenten-[0-9a-f]+\.js(\?|$)")
+
+
 @dataclass(frozen=True)
 class Payload:
-    """Bytes one page load received, split into app data (websocket) and HTTP responses."""
+    """Bytes one page load received: the app's data (websocket messages plus the map data
+    files it loads over HTTP) and, apart, all HTTP responses (front end, component, Leaflet)."""
 
     ws_raw: int
     ws_gzip: int
     ws_frames: int
+    data_files: int  # raw bytes of the map data files over HTTP
+    data_raw: int  # websocket + data files
+    data_gzip: int
     http_body: int
     http_wire: int
     http_top: list[tuple[str, int]]
     external_blocked: int
 
 
-def payload_of(traffic: Traffic) -> Payload:
+def payload_of(traffic: Traffic, fetch=None) -> Payload:
+    """``fetch(url) -> bytes`` reads a data file again to gzip it (the capture keeps sizes only)."""
     blob = b"".join(traffic.ws_frames)
     top = sorted(traffic.http_by_url.items(), key=lambda kv: -kv[1])[:5]
+    files = [url for url in traffic.http_by_url if DATA_FILE.search(url)]
+    bodies = [fetch(url) for url in files] if fetch else []
+    files_raw = sum(traffic.http_by_url[url] for url in files)
+    ws_gzip = len(gzip.compress(blob, compresslevel=6))
     return Payload(
         ws_raw=len(blob),
-        ws_gzip=len(gzip.compress(blob, compresslevel=6)),
+        ws_gzip=ws_gzip,
         ws_frames=len(traffic.ws_frames),
+        data_files=files_raw,
+        data_raw=len(blob) + files_raw,
+        data_gzip=ws_gzip + sum(len(gzip.compress(b, compresslevel=6)) for b in bodies),
         http_body=traffic.http_body_bytes,
         http_wire=traffic.http_wire_bytes,
         http_top=top,
         external_blocked=len(traffic.external_blocked),
     )
+
+
+def _fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=30) as resp:
+        return resp.read()
 
 
 def open_page(browser, server: StreamlitServer, outlines: int, query: str = "", capture: bool = False):
@@ -70,7 +93,7 @@ def page_open_ms(browser, server: StreamlitServer, outlines: int) -> float:
 def measure_payload(browser, server: StreamlitServer, outlines: int, query: str) -> Payload:
     _, session, _ = open_page(browser, server, outlines, query=query, capture=True)
     try:
-        return payload_of(session.traffic)
+        return payload_of(session.traffic, fetch=_fetch)
     finally:
         session.close()
 

@@ -21,17 +21,27 @@ gemeenten, so the footprints under a click are exactly those that hold the click
 click on a gemeente also picks the footprint drawn on top there (:func:`topmost_footprints`,
 named in the gemeente's tooltip), which is how a click on a footprint opens its details.
 
+In the app the topology is not part of the map's script: :func:`write_topology` writes it once
+per process as a small script file (named by its content hash) that the map iframe loads
+after Leaflet, so the ~165 KB do not travel with every rerun's map message (a filter change or a
+click then sends ~70 KB instead of ~240 KB). The standalone export keeps it inline.
+
 A clicked object is identified by a hidden code at the end of its tooltip (``kk:gm:GM0344`` or
 ``kk:net:<id>``); :func:`parse_click` reads it back from what ``st_folium`` returns.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
 import re
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -90,6 +100,7 @@ TILE_CHOICES: tuple[str, ...] = ("brt", "osm", "none")
 DEFAULT_TILES = "brt"
 
 CLICK_CODE = re.compile(r"kk:(gm|net):([A-Za-z0-9-]{1,80})\s*$")
+_SAFE_URL_BASE = re.compile(r"[A-Za-z0-9_./:-]+")
 
 
 class MapDataError(ValueError):
@@ -138,6 +149,17 @@ class MapData:
     @property
     def n_gemeenten(self) -> int:
         return len(self.gemeente_codes)
+
+    @cached_property
+    def topology_script(self) -> str:
+        """The topology as a script file's text: it defines ``window.kkTopo`` (see :func:`write_topology`)."""
+        return f"window.kkTopo={self.gemeenten_json};\n"
+
+    @cached_property
+    def topology_filename(self) -> str:
+        """``gemeenten-<hash>.js``: other boundaries get another name, so no browser keeps a stale copy."""
+        digest = hashlib.sha256(self.topology_script.encode("utf-8")).hexdigest()[:16]
+        return f"gemeenten-{digest}.js"
 
     def outline_json(self, region_type: str) -> str:
         """JSON list: per gemeente (topology order) the index of its region of this type.
@@ -200,6 +222,29 @@ def prepare_map_data(cbs: CbsData, tolerance_m: float = WEB_TOLERANCE_M) -> MapD
         attribution=cbs.attribution,
         gemeenten_rd=gemeenten,
     )
+
+
+def write_topology(data: MapData, folder: Path) -> Path:
+    """Write :attr:`MapData.topology_script` into ``folder`` (for the app to serve); returns the file.
+
+    Cheap when the file is there (its name is its content hash), so the app calls it on every
+    run and a folder cleaned away under a long-running server comes back. Written to a
+    temporary name and renamed, so a browser never loads half a file.
+    """
+    folder = Path(folder)
+    target = folder / data.topology_filename
+    if target.is_file():
+        return target
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".gemeenten-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(data.topology_script)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
 
 
 # --- elements -------------------------------------------------------------------------------
@@ -289,7 +334,13 @@ class GemeenteLayer(_RawScript, folium.map.Layer):
         };
         window.kkGemeenteStyle = {{ this.style_json }};
         window.kkGemeenteSelectedStyle = {{ this.selected_style_json }};
+        {% if this.data_json %}
         window.kkTopo = {{ this.data_json }};
+        {% else %}
+        if (!window.kkTopo) {
+            throw new Error('Kenniskaart: gemeentegrenzen niet geladen (' + {{ this.topology_url_json }} + ')');
+        }
+        {% endif %}
         window.kkGeometryByCode = {};
         window.kkTopo.objects.{{ this.object_name }}.geometries.forEach(function(g, i) {
             window.kkGeometryByCode[g.properties.code] = g;
@@ -331,14 +382,19 @@ class GemeenteLayer(_RawScript, folium.map.Layer):
         """
     )
 
-    def __init__(self, data: MapData, name: str = "Gemeenten", click_details: bool = True) -> None:
+    def __init__(
+        self, data: MapData, name: str = "Gemeenten", click_details: bool = True, topology_url: str | None = None
+    ) -> None:
         """``click_details``: a click opens the details of the footprint on top (the app; not a
-        standalone export, which has no page behind the map), and the tooltip says so."""
+        standalone export, which has no page behind the map), and the tooltip says so.
+        ``topology_url``: the topology comes from that script file, loaded before this script
+        (see :func:`base_map`); None puts it in this script."""
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "GemeenteLayer"
         self.click_hint_json = js_json(" (klik voor details)" if click_details else "")
         self.topojson_js = topojson_client_js()
-        self.data_json = data.gemeenten_json
+        self.data_json = data.gemeenten_json if topology_url is None else ""
+        self.topology_url_json = js_json(topology_url or "")
         self.object_name = TOPO_OBJECT
         self.pane_json = js_json(PANE_GEMEENTEN)
         self.attribution_json = js_json(html_text(data.attribution))
@@ -737,14 +793,25 @@ def base_map(
     asset_base: str | None = None,
     height: str = "100%",
     click_details: bool = True,
+    topology_base: str | None = None,
 ) -> folium.Map:
     """A fresh map with tiles, panes and the gemeenten; the same script on every call.
 
     ``asset_base``: URL folder holding ``leaflet/leaflet.js``; None leaves folium's links empty
     (the standalone export inlines Leaflet instead). folium's CDN defaults (jQuery, Bootstrap,
     Font Awesome, ...) are never loaded: nothing on this map uses them.
+    ``topology_base``: URL folder holding :attr:`MapData.topology_filename` (written by
+    :func:`write_topology`); the map loads it after Leaflet instead of carrying the topology
+    in its script. Needs ``asset_base`` (a page that loads files by URL).
     """
     tiles = tiles_choice(tiles)
+    topology_url = None
+    if topology_base is not None:
+        if asset_base is None:
+            raise MapDataError("topology_base needs asset_base: a map without links cannot load the topology file")
+        if not _SAFE_URL_BASE.fullmatch(topology_base):
+            raise MapDataError(f"topology base {topology_base!r} is not a plain URL folder")
+        topology_url = topology_base.rstrip("/") + "/" + data.topology_filename
     m = folium.Map(
         location=NL_CENTER,
         zoom_start=NL_ZOOM,
@@ -766,6 +833,8 @@ def base_map(
     # Leaflet by URL (the only file loaded before the map script); its CSS inline in the header,
     # so the browser has one request less on the way to the first drawn outline.
     m.default_js = asset_links(asset_base)[0] if asset_base is not None else []
+    if topology_url is not None:
+        m.default_js.append(("kk_topology", topology_url))  # streamlit-folium loads links in order
     m.default_css = []
     if asset_base is not None:
         m.get_root().header.add_child(_Raw(f"<style>{leaflet_css(asset_base)}</style>"), name="kk_leaflet_css")
@@ -781,7 +850,7 @@ def base_map(
     _RawPane(PANE_OUTLINES, z_index=420, pointer_events=False).add_to(m)
     _RawPane(PANE_GEMEENTEN, z_index=450).add_to(m)
     _RawPane(PANE_MARKERS, z_index=460).add_to(m)
-    GemeenteLayer(data, click_details=click_details).add_to(m)
+    GemeenteLayer(data, click_details=click_details, topology_url=topology_url).add_to(m)
     return m
 
 

@@ -9,6 +9,9 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
+import time
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -69,6 +72,27 @@ def test_page_runs_and_shows_every_network(registry):
     args = json.loads(map_component(at).proto.json_args)
     assert set(args["returned_objects"]) == {"last_object_clicked_tooltip", "last_object_clicked"}
     assert all(not link.startswith("http") for link in args["js_links"] + args["css_links"])
+
+
+def test_the_map_loads_the_gemeente_topology_as_a_file_not_in_its_message():
+    """The ~165 KB topology travels once per page as a file, not with every rerun's map message."""
+    started = time.time() - 1
+    st.cache_resource.clear()  # so this run writes the file
+    at = run_app()
+    message = map_component(at).proto.json_args
+    assert "window.kkTopo =" not in message and len(message) < 150_000
+    leaflet, topology = json.loads(message)["js_links"]  # loaded in this order, both before the map script
+    assert leaflet.endswith("/leaflet/leaflet.js")
+    component, filename = topology.removeprefix("../").split("/")
+    assert re.fullmatch(r"gemeenten-[0-9a-f]{16}\.js", filename)
+    # The app wrote it into its folder (a kenniskaart-* temporary folder, served as a component;
+    # the browser tests load it through the server), and it defines the whole topology.
+    written = [p for p in Path(tempfile.gettempdir()).glob(f"kenniskaart-*/{filename}") if p.stat().st_mtime >= started]
+    assert written, f"{filename} not written by this run"
+    text = written[0].read_text(encoding="utf-8")
+    assert text.startswith("window.kkTopo=") and text.endswith(";\n")
+    topology_json = json.loads(text.removeprefix("window.kkTopo=").removesuffix(";\n"))
+    assert len(topology_json["objects"]["gemeenten"]["geometries"]) == 342
 
 
 def test_theme_filter_changes_the_count_and_the_table(registry):

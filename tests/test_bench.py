@@ -50,6 +50,20 @@ def test_payload_counts_websocket_bytes_raw_and_gzipped():
     assert payload.ws_raw == 10_000
     assert payload.ws_frames == 2
     assert 0 < payload.ws_gzip < 200
+    assert payload.data_raw == payload.ws_raw and payload.data_files == 0
+
+
+def test_payload_adds_the_map_data_files_the_page_loads_over_http():
+    topology = b"window.kkTopo=" + b"[1,2,3]," * 2000 + b";"
+    url = "http://127.0.0.1:1/component/app.topology/gemeenten-0123456789abcdef.js"
+    traffic = Traffic(
+        ws_frames=[b"a" * 5000],
+        http_by_url={url: len(topology), "http://127.0.0.1:1/component/app.static/leaflet/leaflet.js": 147_000},
+    )
+    payload = payload_of(traffic, fetch={url: topology}.__getitem__)
+    assert payload.data_files == len(topology)  # Leaflet is front end, not data
+    assert payload.data_raw == 5000 + len(topology)
+    assert payload.ws_gzip < payload.data_gzip < payload.ws_gzip + 500
 
 
 def test_rss_of_this_process_is_read_from_proc():

@@ -241,3 +241,45 @@ def test_js_json_is_inert_in_script_and_jinja():
     text = mapview.js_json({"a": "</script>{{x}}{%y%}{#z#}"})
     assert "</script" not in text and "{{" not in text and "{%" not in text and "{#" not in text
     assert json.loads(text) == {"a": "</script>{{x}}{%y%}{#z#}"}
+
+
+def test_the_app_map_loads_the_topology_file_after_leaflet_and_leaves_it_out_of_its_script(map_data):
+    m = mapview.base_map(map_data, tiles="none", asset_base="../app.static/", topology_base="../app.topology/")
+    assert m.default_js == [
+        ("leaflet", "../app.static/leaflet/leaflet.js"),
+        ("kk_topology", f"../app.topology/{map_data.topology_filename}"),
+    ]
+    html = m.get_root().render()
+    assert map_data.gemeenten_json not in html and len(html) < 60_000
+    assert f"gemeentegrenzen niet geladen (' + \"../app.topology/{map_data.topology_filename}\"" in html
+    inline = mapview.base_map(map_data, tiles="none", asset_base="../app.static/").get_root().render()
+    assert f"window.kkTopo = {map_data.gemeenten_json};" in inline
+
+
+def test_a_topology_file_needs_a_page_with_links_and_a_plain_folder(map_data):
+    with pytest.raises(mapview.MapDataError, match="needs asset_base"):
+        mapview.base_map(map_data, tiles="none", topology_base="../t/")
+    with pytest.raises(mapview.MapDataError, match="plain URL folder"):
+        mapview.base_map(map_data, tiles="none", asset_base="x/", topology_base="../t/'+alert(1)+'")
+
+
+def test_topology_file_is_named_by_its_content_and_written_whole(map_data, tmp_path):
+    folder = tmp_path / "served"
+    path = mapview.write_topology(map_data, folder)
+    assert path.name == map_data.topology_filename and re.fullmatch(r"gemeenten-[0-9a-f]{16}\.js", path.name)
+    assert path.read_text(encoding="utf-8") == f"window.kkTopo={map_data.gemeenten_json};\n"
+    assert [p.name for p in folder.iterdir()] == [path.name]  # no temporary file left behind
+    written_at = path.stat().st_mtime_ns
+    assert mapview.write_topology(map_data, folder) == path and path.stat().st_mtime_ns == written_at
+    # Cleaned away under a running server: the next run writes it again.
+    path.unlink()
+    folder.rmdir()
+    assert mapview.write_topology(map_data, folder).read_text(encoding="utf-8") == map_data.topology_script
+    # Other boundaries, another name: a browser never mixes them up.
+    other = mapview.MapData(
+        gemeenten_json=map_data.gemeenten_json.replace('"gemeenten"', '"gemeenten" ', 1),
+        gemeente_codes=map_data.gemeente_codes,
+        attribution=map_data.attribution,
+        gemeenten_rd=map_data.gemeenten_rd,
+    )
+    assert other.topology_filename != map_data.topology_filename
