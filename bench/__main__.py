@@ -134,6 +134,8 @@ def browser_figures(spec: AppSpec, counts: Counts, figures: set[int]) -> dict:
                         out["payload"] = live.measure_payload(browser, server, outlines, spec.all_networks_query)
                     if 4 in figures:
                         out["warm"] = [live.page_open_ms(browser, server, outlines) for _ in range(counts.page_warm)]
+                        if spec is REAL:  # the naive app needs routing (folium's CDN links), so no cache
+                            out["returning"] = live.returning_opens_ms(browser, server, outlines, counts.page_warm)
                         _, session, page = live.open_page(browser, server, outlines, capture=True)
                         try:
                             plan = spec.theme_plan(networks, counts.filter)
@@ -181,7 +183,8 @@ def add_browser_rows(results: Results, real: dict, naive: dict, topo) -> None:
         ("cold", "page open -> outlines, fresh server, first visitor right after /_stcore/health", None),
         ("started", "page open -> outlines, fresh server started as `./dev app` does (warm-up run first)",
          "open_cold_ms"),
-        ("warm", "page open -> outlines, warm server", "open_warm_ms"),
+        ("warm", "page open -> outlines, warm server, first visit (new browser context)", "open_warm_ms"),
+        ("returning", "page open -> outlines, warm server, returning visitor (front end in the browser cache)", None),
         ("filter", "filter change -> map updated", "filter_ms"),
         ("click", "gemeente click -> profile shown", "click_ms"),
     ):

@@ -120,13 +120,21 @@ class Traffic:
 class Session:
     """One browser context with routing, the probe, and CDP traffic accounting for its pages."""
 
-    def __init__(self, browser, outlines: int) -> None:
+    def __init__(self, browser, outlines: int, route: bool = True) -> None:
+        """``route=False``: no request routing, so the browser keeps its HTTP cache (Playwright
+        turns the cache off in a routed context); requests that would leave the machine are
+        then only recorded (``traffic.external_blocked``), and the caller must fail on them."""
         self.context = browser.new_context(viewport=VIEWPORT)
         self.context.set_default_timeout(30_000)
         self.context.add_init_script(PROBE % {"outlines": outlines, "iframe": MAP_IFRAME.replace("'", "\\'")})
         self.traffic = Traffic()
         self._leaflet = leaflet_dir()
-        self.context.route(EXTERNAL, self._route_external)
+        if route:
+            self.context.route(EXTERNAL, self._route_external)
+        else:
+            self.context.on(
+                "request", lambda r: self.traffic.external_blocked.append(r.url) if EXTERNAL.match(r.url) else None
+            )
 
     def _route_external(self, route) -> None:
         url = route.request.url
