@@ -94,7 +94,8 @@ COVERAGE_ASSET_BASE = f"component/{ASSETS.name}/"
 cbs, registry, map_data, network_rows = load_data()
 # The gemeente topology as a file the map loads (layers.mapview.write_topology), not ~165 KB in
 # every map message.
-TOPOLOGY = components.declare_component("topology", path=str(mapview.write_topology(map_data, topology_folder()).parent))
+TOPOLOGY_FILE = mapview.write_topology(map_data, topology_folder())  # a stat when it is there
+TOPOLOGY = components.declare_component("topology", path=str(TOPOLOGY_FILE.parent))
 TOPOLOGY_BASE = component_asset_base(TOPOLOGY.name)
 networks = registry.networks
 network_names = dict(zip(networks["id"].astype(str), networks["name"].astype(str)))

@@ -21,10 +21,10 @@ gemeenten, so the footprints under a click are exactly those that hold the click
 click on a gemeente also picks the footprint drawn on top there (:func:`topmost_footprints`,
 named in the gemeente's tooltip), which is how a click on a footprint opens its details.
 
-In the app the topology is not part of the map's script: :func:`write_topology` writes it once
-per process as a small script file (named by its content hash) that the map iframe loads
-after Leaflet, so the ~165 KB do not travel with every rerun's map message (a filter change or a
-click then sends ~70 KB instead of ~240 KB). The standalone export keeps it inline.
+In the app the topology is not part of the map's script: :func:`write_topology` writes it as a
+script file (named by its content hash) that the map iframe loads after Leaflet, so its ~165 KB
+do not travel with every rerun's map message (a filter change then sends ~100 KB instead of
+~270 KB, a click ~55 KB instead of ~220 KB). The standalone export keeps it inline.
 
 A clicked object is identified by a hidden code at the end of its tooltip (``kk:gm:GM0344`` or
 ``kk:net:<id>``); :func:`parse_click` reads it back from what ``st_folium`` returns.
