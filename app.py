@@ -395,6 +395,8 @@ def map_tab(state: ViewState, sel: Selection) -> None:
         st.caption("Geen netwerken in deze selectie.")
 
     st.markdown("**Download deze selectie**")
+    # The files are made when clicked (data=callable); on_click="ignore": a download changes
+    # nothing on the page, so it does not rerun the page (and resend the map) either.
     col_geojson, col_csv, col_html = st.columns(3)
     col_geojson.download_button(
         "GeoJSON",
@@ -402,9 +404,15 @@ def map_tab(state: ViewState, sel: Selection) -> None:
         file_name=export_filename(sel, "geojson"),
         mime="application/geo+json",
         width="stretch",
+        on_click="ignore",
     )
     col_csv.download_button(
-        "CSV", data=lambda: to_csv(sel, cbs), file_name=export_filename(sel, "csv"), mime="text/csv", width="stretch"
+        "CSV",
+        data=lambda: to_csv(sel, cbs),
+        file_name=export_filename(sel, "csv"),
+        mime="text/csv",
+        width="stretch",
+        on_click="ignore",
     )
     col_html.download_button(
         "Kaart (HTML)",
@@ -412,6 +420,7 @@ def map_tab(state: ViewState, sel: Selection) -> None:
         file_name=export_filename(sel, "html"),
         mime="text/html",
         width="stretch",
+        on_click="ignore",
     )
 
 
@@ -453,6 +462,7 @@ def coverage_tab(state: ViewState, sel: Selection) -> None:
         data=lambda: coverage_csv(cov_table),
         file_name="dekking-per-gemeente.csv",
         mime="text/csv",
+        on_click="ignore",
     )
     st.caption(
         "De CSV telt per gemeente de regionale netwerken (n_networks, network_ids); landelijke netwerken staan "
@@ -572,7 +582,10 @@ def proposal_tab(state: ViewState, sel: Selection) -> None:
             entry_id = (yaml.safe_load(text) or {}).get("id", "voorstel")
             st.success("Het voorstel is geldig.")
             st.code(text, language="yaml")
-            st.download_button(f"Download {entry_id}.yaml", data=text, file_name=f"{entry_id}.yaml", mime="application/yaml")
+            st.download_button(
+                f"Download {entry_id}.yaml", data=text, file_name=f"{entry_id}.yaml", mime="application/yaml",
+                on_click="ignore",
+            )
             st.caption(
                 f"Insturen: voeg het bestand toe als `geodata/registry/{panels.md_text(entry_id)}.yaml` in een "
                 "pull request op de repository van de Kenniskaart (bij een wijziging: vervang het bestaande bestand). "

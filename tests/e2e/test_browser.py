@@ -14,6 +14,16 @@ FOOTPRINT_PATHS = ".leaflet-overlay-pane path"
 SCREENSHOT = "/tmp/kenniskaart-e2e.png"
 
 
+# Counts script runs that start from now on (Streamlit marks its root with the script state).
+RUN_WATCH = """() => {
+    window.kkRunsStarted = 0;
+    const root = document.querySelector('[data-testid="stApp"]');
+    new MutationObserver(() => {
+        if (root.getAttribute('data-test-script-state') === 'running') { window.kkRunsStarted += 1; }
+    }).observe(root, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
 def open_app(page, server_url, query: str = ""):
     page.goto(f"{server_url}/{query}")
     frame = page.frame_locator(MAP_FRAME)
@@ -168,6 +178,13 @@ def test_geojson_download_is_valid_and_matches_the_table(page, server_url, conte
     assert len(collection["features"]) == n
     assert all("jeugd" in f["properties"]["themes"] for f in collection["features"])
     assert download.suggested_filename.endswith(".geojson")
+    # A download changes nothing on the page, so it must not rerun the script (and resend the map).
+    wait_idle(page)
+    page.evaluate(RUN_WATCH)
+    with page.expect_download(timeout=10_000):
+        page.get_by_role("button", name="GeoJSON").click()
+    page.wait_for_timeout(1500)
+    assert page.evaluate("window.kkRunsStarted") == 0
     assert context.external_requests == []
 
 
