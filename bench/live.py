@@ -7,6 +7,7 @@ import gzip
 import re
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bench.apps import CLICK_GEMEENTEN, AppSpec
@@ -43,7 +44,7 @@ class Payload:
     external_blocked: int
 
 
-def payload_of(traffic: Traffic, fetch=None) -> Payload:
+def payload_of(traffic: Traffic, fetch: Callable[[str], bytes] | None = None) -> Payload:
     """``fetch(url) -> bytes`` reads a data file again to gzip it (the capture keeps sizes only)."""
     blob = b"".join(traffic.ws_frames)
     top = sorted(traffic.http_by_url.items(), key=lambda kv: -kv[1])[:5]
