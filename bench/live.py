@@ -49,6 +49,8 @@ def payload_of(traffic: Traffic, fetch: Callable[[str], bytes] | None = None) ->
     blob = b"".join(traffic.ws_frames)
     top = sorted(traffic.http_by_url.items(), key=lambda kv: -kv[1])[:5]
     files = [url for url in traffic.http_by_url if DATA_FILE.search(url)]
+    if files and fetch is None:
+        raise ValueError(f"payload_of: {len(files)} data file(s) loaded; pass fetch to gzip them")
     bodies = [fetch(url) for url in files] if fetch else []
     files_raw = sum(traffic.http_by_url[url] for url in files)
     ws_gzip = len(gzip.compress(blob, compresslevel=6))

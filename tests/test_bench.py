@@ -64,6 +64,8 @@ def test_payload_adds_the_map_data_files_the_page_loads_over_http():
     assert payload.data_files == len(topology)  # Leaflet is front end, not data
     assert payload.data_raw == 5000 + len(topology)
     assert payload.ws_gzip < payload.data_gzip < payload.ws_gzip + 500
+    with pytest.raises(ValueError, match="pass fetch"):
+        payload_of(traffic)  # a gzip figure without the file would undercount
 
 
 def test_rss_of_this_process_is_read_from_proc():
