@@ -27,7 +27,8 @@ TOPOJSON_JS = STATIC_DIR / "topojson-client" / "topojson-client.min.js"
 # (:func:`leaflet_css`), where it is in place as soon as the header is.
 ASSET_JS: tuple[tuple[str, str], ...] = (("leaflet", "leaflet/leaflet.js"),)
 ASSET_CSS: tuple[tuple[str, str], ...] = (("leaflet_css", "leaflet/leaflet.css"),)
-_SAFE_BASE = re.compile(r"[A-Za-z0-9_./:-]*")
+# A URL folder that is safe inside a CSS url() and a JS string: no quotes, brackets or spaces.
+SAFE_URL_BASE = re.compile(r"[A-Za-z0-9_./:-]*")
 
 
 class AssetError(FileNotFoundError):
@@ -61,7 +62,7 @@ def leaflet_css(asset_base: str) -> str:
     Relative image URLs in an inline style resolve against the page, not the CSS file, so
     ``url(images/x.png)`` becomes ``url(<asset_base>leaflet/images/x.png)``.
     """
-    if not _SAFE_BASE.fullmatch(asset_base):
+    if not SAFE_URL_BASE.fullmatch(asset_base):
         raise ValueError(f"asset base {asset_base!r} contains characters not allowed in a CSS url()")
     base = asset_base.rstrip("/") + "/" if asset_base else ""
     css = re.sub(r"/\*.*?\*/", "", _read(LEAFLET_CSS), flags=re.DOTALL)

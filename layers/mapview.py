@@ -55,7 +55,7 @@ from folium.template import Template
 from loaders.cbs import CbsData
 from loaders.regions import REGION_LABELS, REGION_TYPES
 from loaders.snapshot import WGS84
-from layers.assets import ASSET_CSS, ASSET_JS, leaflet_css, topojson_client_js
+from layers.assets import ASSET_CSS, ASSET_JS, SAFE_URL_BASE, leaflet_css, topojson_client_js
 from layers.style import (
     FOOTPRINT_FILL_OPACITY,
     FOOTPRINT_SELECTED_FILL_OPACITY,
@@ -100,7 +100,6 @@ TILE_CHOICES: tuple[str, ...] = ("brt", "osm", "none")
 DEFAULT_TILES = "brt"
 
 CLICK_CODE = re.compile(r"kk:(gm|net):([A-Za-z0-9-]{1,80})\s*$")
-_SAFE_URL_BASE = re.compile(r"[A-Za-z0-9_./:-]+")
 
 
 class MapDataError(ValueError):
@@ -809,7 +808,7 @@ def base_map(
     if topology_base is not None:
         if asset_base is None:
             raise MapDataError("topology_base needs asset_base: a map without links cannot load the topology file")
-        if not _SAFE_URL_BASE.fullmatch(topology_base):
+        if not topology_base or not SAFE_URL_BASE.fullmatch(topology_base):
             raise MapDataError(f"topology base {topology_base!r} is not a plain URL folder")
         topology_url = topology_base.rstrip("/") + "/" + data.topology_filename
     m = folium.Map(
