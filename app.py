@@ -69,7 +69,8 @@ def load_data():
     cbs = cbs_loader.load()
     # KENNISKAART_REGISTRY points the page at another registry folder (tests, curators' drafts).
     registry = load_registry(cbs, Path(os.environ.get("KENNISKAART_REGISTRY") or REGISTRY_DIR))
-    data = cbs, registry, mapview.prepare_map_data(cbs), panels.network_table(registry.networks, cbs)
+    table = panels.network_table_html_parts(panels.network_table(registry.networks, cbs))
+    data = cbs, registry, mapview.prepare_map_data(cbs), table
     # Streamlit runs a full garbage collection after every script run (runner.postScriptGC).
     # Everything loaded so far (libraries, boundaries, registry) lives as long as the process:
     # frozen, it is left out of those collections, which took 40-300 ms per run before.
@@ -91,7 +92,7 @@ ASSET_BASE = component_asset_base(ASSETS.name)
 # components.html frames are srcdoc documents: their relative URLs resolve against the page itself.
 COVERAGE_ASSET_BASE = f"component/{ASSETS.name}/"
 
-cbs, registry, map_data, network_rows = load_data()
+cbs, registry, map_data, network_table = load_data()
 # The gemeente topology as a file the map loads (layers.mapview.write_topology), not ~165 KB in
 # every map message.
 TOPOLOGY_FILE = mapview.write_topology(map_data, topology_folder())  # a stat when it is there
@@ -389,8 +390,7 @@ def map_tab(state: ViewState, sel: Selection) -> None:
 
     st.subheader("Netwerken in de selectie")
     if sel.n_networks:
-        table = panels.rows_for(network_rows, sel.ids)
-        st.html(panels.network_table_html(table, f"{summary_text(sel)}, op naam"))
+        st.html(network_table.render(sel.ids, f"{summary_text(sel)}, op naam"))
     else:
         st.caption("Geen netwerken in deze selectie.")
 
