@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,8 +39,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class AppServer:
+    url: str
+    pid: int
+
+
 @pytest.fixture(scope="session")
-def server_url():
+def app_server():
+    """The running ``streamlit run app.py`` (its URL and process id)."""
     if not os.path.exists(CHROMIUM):
         if os.environ.get("E2E_REQUIRE_BROWSER") == "1":
             pytest.fail(f"chromium not found at {CHROMIUM} and E2E_REQUIRE_BROWSER=1")
@@ -68,7 +76,7 @@ def server_url():
             if time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not become healthy within {SERVER_START_TIMEOUT} s")
             time.sleep(0.2)
-        yield url
+        yield AppServer(url=url, pid=process.pid)
     finally:
         process.terminate()
         try:
@@ -76,6 +84,11 @@ def server_url():
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def server_url(app_server):
+    return app_server.url
 
 
 @pytest.fixture(scope="session")
