@@ -297,6 +297,8 @@ if {k: st.query_params.get_all(k) for k in st.query_params} != {k: [v] for k, v 
     st.query_params.from_dict(wanted_params)
 
 # --- main: notices, map, panels, table, downloads -----------------------------------------------
+# Style only: Streamlit puts it in the page without taking space (panels.STILL_PLACEHOLDERS_CSS).
+st.html(f"<style>{panels.STILL_PLACEHOLDERS_CSS}</style>")
 st.title("Kenniskaart Sociaal Domein")
 st.caption(
     "Kennisnetwerken in het sociaal domein: werkplaatsen, kenniswerkplaatsen en landelijke instituten. "

@@ -117,6 +117,14 @@ TABLE_CSS = (
 )
 
 
+# Streamlit pulses every loading placeholder (an opacity animation, a new frame 60 times a
+# second) while a page opens: the map's full-size placeholder for about a second. Without a
+# GPU (headless, remote desktops) each frame is composited in software: ~0.2-0.3 s of CPU per
+# page open on the benchmark machine, competing with the page itself. Static placeholders
+# show the same layout. The test ids are Streamlit's (checked against its bundle in the tests).
+STILL_PLACEHOLDERS_CSS = '[data-testid="stSkeleton"],[data-testid="stSkeletonElement"]{animation:none}'
+
+
 def _website_cell(url: object) -> str:
     safe = http_url(url)
     if safe is None:

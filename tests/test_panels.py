@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import streamlit
+
 from layers import panels
 from loaders.footprints import Network, networks_frame
 
@@ -159,3 +164,12 @@ def test_table_rows_refuse_unknown_ids(cbs_data):
     assert re.findall(r'<th scope="row">(.*?)</th>', table.render(["a"], "1 netwerk")) == ["A"]
     with pytest.raises(KeyError, match="zzz"):
         table.render(["a", "zzz"], "2 netwerken")
+
+
+def test_still_placeholders_name_test_ids_streamlit_uses():
+    # If Streamlit renames its placeholders, the rule would silently stop matching.
+    ids = re.findall(r'data-testid="(\w+)"', panels.STILL_PLACEHOLDERS_CSS)
+    bundle = "".join(p.read_text(errors="replace") for p in (Path(streamlit.__file__).parent / "static").rglob("*.js"))
+    assert ids == ["stSkeleton", "stSkeletonElement"]
+    for test_id in ids:
+        assert f'"data-testid":`{test_id}`' in bundle, test_id

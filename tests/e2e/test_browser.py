@@ -60,6 +60,29 @@ def test_map_shows_342_gemeenten_footprints_and_legend(page, server_url, context
     assert context.external_requests == []
 
 
+def test_loading_placeholders_do_not_pulse(page, server_url):
+    open_app(page, server_url)
+    # Streamlit styles its placeholders with class rules in <head> (same specificity as ours);
+    # a probe styled the same way must end up without an animation.
+    names = page.evaluate(
+        """() => {
+            const head = document.createElement('style');
+            head.textContent = '@keyframes kkPulse {from {opacity: .5} to {opacity: 1}} .kk-probe {animation: kkPulse .75s infinite}';
+            document.head.appendChild(head);
+            return ['stSkeleton', 'stSkeletonElement', 'stSomethingElse'].map((id) => {
+                const probe = document.createElement('div');
+                probe.className = 'kk-probe';
+                probe.setAttribute('data-testid', id);
+                document.body.appendChild(probe);
+                const name = getComputedStyle(probe).animationName;
+                probe.remove();
+                return name;
+            });
+        }"""
+    )
+    assert names == ["none", "none", "kkPulse"]
+
+
 def test_theme_filter_changes_footprints_and_table(page, server_url, context):
     frame = open_app(page, server_url)
     before_paths = frame.locator(FOOTPRINT_PATHS).count()
