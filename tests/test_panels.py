@@ -140,7 +140,6 @@ def _table_frame(cbs_data):
 
 def test_network_table_html_escapes_every_cell_and_links_only_http(cbs_data):
     import html
-    import re
 
     rows = panels.network_table(_table_frame(cbs_data), cbs_data)
     page = panels.network_table_html_parts(rows).render(["b", "a"], "2 netwerken <b>")
@@ -156,8 +155,6 @@ def test_network_table_html_escapes_every_cell_and_links_only_http(cbs_data):
 
 
 def test_table_rows_refuse_unknown_ids(cbs_data):
-    import re
-
     import pytest
 
     table = panels.network_table_html_parts(panels.network_table(_table_frame(cbs_data), cbs_data))

@@ -69,7 +69,7 @@ def test_loading_placeholders_do_not_pulse(page, server_url):
             const head = document.createElement('style');
             head.textContent = '@keyframes kkPulse {from {opacity: .5} to {opacity: 1}} .kk-probe {animation: kkPulse .75s infinite}';
             document.head.appendChild(head);
-            return ['stSkeleton', 'stSkeletonElement', 'stSomethingElse'].map((id) => {
+            const names = ['stSkeleton', 'stSkeletonElement', 'stSomethingElse'].map((id) => {
                 const probe = document.createElement('div');
                 probe.className = 'kk-probe';
                 probe.setAttribute('data-testid', id);
@@ -78,6 +78,8 @@ def test_loading_placeholders_do_not_pulse(page, server_url):
                 probe.remove();
                 return name;
             });
+            head.remove();
+            return names;
         }"""
     )
     assert names == ["none", "none", "kkPulse"]
