@@ -65,12 +65,16 @@ K_TAB, K_COVERAGE_REGION_TYPE, MAP_KEY = "tab", "c_region_type", "kaart"
 
 @st.cache_resource(show_spinner="Gegevens laden…")
 def load_data():
-    """CBS boundaries, the registry, the prepared map geometry and the network table, once per process."""
+    """CBS boundaries, the registry, the prepared map geometry, the network table and the id -> name
+    lookups, once per process."""
     cbs = cbs_loader.load()
     # KENNISKAART_REGISTRY points the page at another registry folder (tests, curators' drafts).
     registry = load_registry(cbs, Path(os.environ.get("KENNISKAART_REGISTRY") or REGISTRY_DIR))
     table = panels.network_table_html_parts(panels.network_table(registry.networks, cbs))
-    data = cbs, registry, mapview.prepare_map_data(cbs), table
+    networks = registry.networks
+    network_names = dict(zip(networks["id"].astype(str).tolist(), networks["name"].astype(str).tolist()))
+    gemeente_names = dict(zip(cbs.gemeenten["code"].tolist(), cbs.gemeenten["name"].tolist()))
+    data = cbs, registry, mapview.prepare_map_data(cbs), table, network_names, gemeente_names
     # Streamlit runs a full garbage collection after every script run (runner.postScriptGC).
     # Everything loaded so far (libraries, boundaries, registry) lives as long as the process:
     # frozen, it is left out of those collections, which took 40-300 ms per run before.
@@ -92,15 +96,13 @@ ASSET_BASE = component_asset_base(ASSETS.name)
 # components.html frames are srcdoc documents: their relative URLs resolve against the page itself.
 COVERAGE_ASSET_BASE = f"component/{ASSETS.name}/"
 
-cbs, registry, map_data, network_table = load_data()
+cbs, registry, map_data, network_table, network_names, gemeente_names = load_data()
 # The gemeente topology as a file the map loads (layers.mapview.write_topology), not ~165 KB in
 # every map message.
 TOPOLOGY_FILE = mapview.write_topology(map_data, topology_folder())  # a stat when it is there
 TOPOLOGY = components.declare_component("topology", path=str(TOPOLOGY_FILE.parent))
 TOPOLOGY_BASE = component_asset_base(TOPOLOGY.name)
 networks = registry.networks
-network_names = dict(zip(networks["id"].astype(str), networks["name"].astype(str)))
-gemeente_names = dict(zip(cbs.gemeenten["code"], cbs.gemeenten["name"]))
 ss = st.session_state
 
 try:

@@ -84,9 +84,7 @@ def coverage_map(
     m.default_js, m.default_css = js, css
     tiles = mapview.tiles_choice(tiles)
     if tiles != "none":
-        spec = mapview.TILES[tiles]
-        folium.TileLayer(tiles=str(spec["url"]), attr=str(spec["attr"]), name=str(spec["name"]),
-                         max_zoom=int(spec["max_zoom"]), control=False).add_to(m)  # type: ignore[arg-type]
+        mapview.tile_layer(tiles).add_to(m)
     folium.GeoJson(
         coverage_features(table, data, classes),
         name="Dekking",

@@ -40,7 +40,7 @@ import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 import folium
@@ -48,6 +48,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 import topojson
+import xyzservices
 from branca.element import Element, MacroElement
 from folium.map import ElementAddToElement
 from folium.template import Template
@@ -104,6 +105,36 @@ CLICK_CODE = re.compile(r"kk:(gm|net):([A-Za-z0-9-]{1,80})\s*$")
 
 class MapDataError(ValueError):
     """The inputs to the map do not fit together (e.g. a tiles name that does not exist)."""
+
+
+@cache
+def _tile_provider(choice: str) -> xyzservices.TileProvider:
+    """``TILES[choice]`` as a provider object, made once.
+
+    Given a URL string, folium first searches xyzservices' whole catalogue for a provider of
+    that name (~8 ms per map, on every rerun); given a provider, it uses it as is.
+    """
+    spec = TILES[choice]
+    return xyzservices.TileProvider(
+        name=str(spec["name"]),
+        url=str(spec["url"]),
+        attribution=str(spec["attr"]),
+        html_attribution=str(spec["attr"]),
+        max_zoom=int(spec["max_zoom"]),  # type: ignore[arg-type]
+    )
+
+
+def tile_layer(choice: str) -> folium.TileLayer:
+    """The background tiles ``brt`` or ``osm`` (see :data:`TILES`), outside the layer control."""
+    choice = tiles_choice(choice)
+    spec = TILES[choice]
+    return folium.TileLayer(
+        tiles=_tile_provider(choice),
+        attr=str(spec["attr"]),
+        name=str(spec["name"]),
+        max_zoom=int(spec["max_zoom"]),  # type: ignore[arg-type]
+        control=False,
+    )
 
 
 def tiles_choice(value: str | None) -> str:
@@ -749,9 +780,12 @@ POPUP_COLUMNS = ("themes", "n_gemeenten", "status", "start_year", "end_year", "w
 
 
 def _records(networks: pd.DataFrame, columns: Iterable[str]) -> list[dict]:
-    """Rows as dicts of ``columns`` (much faster than ``iterrows`` on a GeoDataFrame)."""
+    """Rows as dicts of ``columns``, built from whole columns as lists (~10x faster than
+    ``to_dict("records")`` on the registry's Arrow-backed frame, ~100x than ``iterrows``)."""
     wanted = [c for c in columns if c in networks.columns]
-    return pd.DataFrame(networks[wanted]).to_dict("records")
+    # A missing nullable integer is None, as in to_dict, not pandas' NA.
+    values = [[None if v is pd.NA else v for v in networks[c].tolist()] for c in wanted]
+    return [dict(zip(wanted, row)) for row in zip(*values)]
 
 
 def marker_records(networks: pd.DataFrame, selected_network: str | None, popups: bool = False) -> list[dict]:
@@ -838,14 +872,7 @@ def base_map(
     if asset_base is not None:
         m.get_root().header.add_child(_Raw(f"<style>{leaflet_css(asset_base)}</style>"), name="kk_leaflet_css")
     if tiles != "none":
-        spec = TILES[tiles]
-        folium.TileLayer(
-            tiles=str(spec["url"]),
-            attr=str(spec["attr"]),
-            name=str(spec["name"]),
-            max_zoom=int(spec["max_zoom"]),  # type: ignore[arg-type]
-            control=False,
-        ).add_to(m)
+        tile_layer(tiles).add_to(m)
     _RawPane(PANE_OUTLINES, z_index=420, pointer_events=False).add_to(m)
     _RawPane(PANE_GEMEENTEN, z_index=450).add_to(m)
     _RawPane(PANE_MARKERS, z_index=460).add_to(m)

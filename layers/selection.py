@@ -22,7 +22,9 @@ Rules worth knowing (they are also in the app's help text):
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import geopandas as gpd
 import pandas as pd
@@ -140,12 +142,20 @@ def region_gemeenten(cbs: CbsData, region_type: str, region_code: str) -> set[st
 
 def name_key(name: str) -> str:
     """Sort key that ignores case and accents ('Één' sorts with 'Een')."""
-    decomposed = unicodedata.normalize("NFKD", str(name))
+    return _name_key(str(name))
+
+
+@lru_cache(maxsize=8192)
+def _name_key(name: str) -> str:
+    # Remembered: every rerun sorts the same few hundred network and gemeente names.
+    decomposed = unicodedata.normalize("NFKD", name)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def _sort_by_name(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    order = sorted(range(len(frame)), key=lambda i: (name_key(frame["name"].iloc[i]), str(frame["id"].iloc[i])))
+    # Whole columns as lists: a column lookup per row cost ~15 ms per rerun on the registry.
+    names, ids = frame["name"].tolist(), frame["id"].tolist()
+    order = sorted(range(len(frame)), key=lambda i: (name_key(names[i]), str(ids[i])))
     return frame.iloc[order].reset_index(drop=True)
 
 
@@ -196,10 +206,9 @@ def apply_filter(networks: gpd.GeoDataFrame, cbs: CbsData, f: Filter) -> Selecti
 def count_per_gemeente(networks: gpd.GeoDataFrame, cbs: CbsData) -> pd.Series:
     """Number of regional networks in ``networks`` covering each gemeente (0 for none)."""
     regional = networks.loc[~networks["national"].astype(bool).to_numpy(), "member_codes"]
-    members = regional.map(lambda codes: sorted(set(codes))).explode().dropna()
-    counts = members.value_counts()
+    counts = Counter(code for codes in regional.tolist() for code in set(codes))
     all_codes = pd.Index(cbs.gemeenten["code"], name="gemeente_code")
-    return counts.reindex(all_codes, fill_value=0).astype(int).rename("n_networks")
+    return pd.Series([counts.get(code, 0) for code in all_codes.tolist()], index=all_codes, dtype=int, name="n_networks")
 
 
 def _plural(n: int, one: str, many: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 from loaders.vocabulary import KINDS
@@ -54,7 +55,13 @@ def kind_label(kind: str) -> str:
 
 def html_text(value: object) -> str:
     """``value`` as inert HTML text, also safe inside a JS template literal or a JSON string."""
-    return html.escape("" if value is None else str(value), quote=True).translate(_TEMPLATE_LITERAL)
+    return _escaped("" if value is None else str(value))
+
+
+@lru_cache(maxsize=65536)
+def _escaped(text: str) -> str:
+    # Remembered: a rerun escapes the same names, codes and labels (~1,200 strings) again.
+    return html.escape(text, quote=True).translate(_TEMPLATE_LITERAL)
 
 
 def http_url(value: object) -> str | None:

@@ -213,6 +213,45 @@ def test_brt_tiles_carry_their_attribution(map_data):
     assert "service.pdok.nl/brt/achtergrondkaart" in html and "Kadaster" in html
 
 
+@pytest.mark.parametrize("tiles", ["brt", "osm"])
+def test_tiles_are_drawn_from_our_url_without_searching_the_provider_catalogue(map_data, tiles, monkeypatch):
+    # Given a URL string, folium searches all of xyzservices' providers by name first (~8 ms
+    # per map, on every rerun); the map hands it a ready provider instead.
+    import xyzservices
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("xyzservices catalogue searched")
+
+    monkeypatch.setattr(xyzservices.providers, "query_name", no_search)
+    html = mapview.base_map(map_data, tiles=tiles).get_root().render()
+    spec = mapview.TILES[tiles]
+    assert html.count("L.tileLayer(") == 1
+    assert json.dumps(spec["url"]) in html
+    assert f'"maxZoom": {spec["max_zoom"]}' in html
+    assert mapview.js_json(spec["attr"]) in html  # folium escapes <, > and & the same way
+
+
+def test_marker_records_read_rows_like_pandas_does(networks):
+    # _records builds rows from whole columns; they must equal pandas' own rows, with None
+    # (not pandas' NA) for a missing year.
+    import pandas as pd
+
+    columns = mapview.MARKER_COLUMNS + mapview.POPUP_COLUMNS
+    wanted = [c for c in columns if c in networks.columns]
+    expected = pd.DataFrame(networks[wanted]).to_dict("records")
+    rows = mapview._records(networks, columns)
+    assert [sorted(r) for r in rows] == [sorted(r) for r in expected]
+    for row, want in zip(rows, expected):
+        for column in wanted:
+            if want[column] is None:
+                assert row[column] is None, column
+            elif isinstance(want[column], float) and want[column] != want[column]:
+                assert row[column] != row[column], column
+            else:
+                assert row[column] == want[column] and type(row[column]) is type(want[column]), column
+    assert any(want["start_year"] is None for want in expected)  # the missing-year case is covered
+
+
 def test_outlines_give_every_gemeente_the_index_of_its_region(map_data, cbs_data):
     from loaders.regions import REGION_TYPES
 
