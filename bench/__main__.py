@@ -225,7 +225,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     from bench.browser import CHROMIUM
-    from bench.machine import describe
+    from bench.machine import cpu_check_ms, cpu_check_text, describe
 
     args = parse_args(argv)
     figures: set[int] = args.figures
@@ -233,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     naive = 6 in figures
     started = time.perf_counter()
     results = Results(machine=describe(CHROMIUM), mode="quick" if args.quick else "full")
+    results.machine["cpu check, start"] = cpu_check_text(cpu_check_ms())
     if args.only:
         results.mode += f", only {','.join(str(f) for f in sorted(figures))}"
     for key, value in results.machine.items():
@@ -251,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
         real = browser_figures(REAL, counts, figures)
         naive_out = browser_figures(NAIVE, counts.scaled(NAIVE), figures) if naive else {}
         add_browser_rows(results, real, naive_out, topo)
+    results.machine["cpu check, end"] = cpu_check_text(cpu_check_ms())
+    print(f"   cpu check, end: {results.machine['cpu check, end']}")
     results.runtime_s = time.perf_counter() - started
     misses = [row for row in results.rows if row.budget and row.verdicts()[0] == "MISS"]
     print(f"done in {results.runtime_s:.0f} s; app.py misses {len(misses)} budget(s)"

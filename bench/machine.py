@@ -1,11 +1,14 @@
-"""What the figures were measured on: CPU, cores, RAM, Python, Chromium and key library versions."""
+"""What the figures were measured on: CPU, cores, RAM, Python, Chromium and key library versions,
+and how fast the CPU was at the time (:func:`cpu_check_ms`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import platform
+import statistics
 import subprocess
+import time
 from importlib import metadata
 from pathlib import Path
 
@@ -76,3 +79,28 @@ def describe(chromium: str) -> dict[str, str]:
     }
     info.update({name: _version(name) for name in LIBRARIES})
     return info
+
+
+CPU_CHECK_LOOPS = 1_000_000
+
+
+def cpu_check_ms(rounds: int = 5, loops: int = CPU_CHECK_LOOPS) -> float:
+    """Median ms of a fixed pure-Python loop, run at the start and the end of a benchmark.
+
+    This VM shares its host: the same open of the same page took 2.4 s in one hour and 3.2 s
+    in the next. The loop's time tells a slow phase of the machine from a slower app.
+    """
+    if rounds < 1 or loops < 1:
+        raise ValueError(f"cpu check needs at least one round and one loop (got {rounds}, {loops})")
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        total = 0
+        for i in range(loops):
+            total += i * i
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def cpu_check_text(ms: float) -> str:
+    return f"{ms:.0f} ms (a fixed Python loop, median of 5; higher = slower machine phase)"

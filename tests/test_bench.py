@@ -12,6 +12,7 @@ from bench.apps import NAIVE, REAL
 from bench.browser import Traffic
 from bench.budget import BUDGETS
 from bench.live import gemeente_points, payload_of
+from bench.machine import cpu_check_ms, cpu_check_text
 from bench.server import rss_mb
 from bench.stats import summarize
 from loaders.registry import load_registry
@@ -92,3 +93,14 @@ def test_theme_plan_never_returns_to_an_earlier_choice_and_always_changes_the_ma
             assert spec.shown_ids(networks, nxt) != spec.shown_ids(networks, current)
             seen.add(nxt)
             current = nxt
+
+
+def test_cpu_check_times_the_loop_and_reports_the_median(monkeypatch):
+    import bench.machine as machine
+
+    ticks = iter([0.0, 0.030, 1.0, 1.010, 2.0, 2.020])  # three rounds: 30, 10 and 20 ms
+    monkeypatch.setattr(machine.time, "perf_counter", lambda: next(ticks))
+    assert cpu_check_ms(rounds=3, loops=10) == pytest.approx(20.0)
+    assert cpu_check_text(20.4).startswith("20 ms")
+    with pytest.raises(ValueError, match="at least one round"):
+        cpu_check_ms(rounds=0)
