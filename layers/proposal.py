@@ -40,6 +40,7 @@ import pandas as pd
 
 from loaders.cbs import CbsData
 from loaders.registry import FIELD_ORDER, FORM_PATH, Problem, to_yaml, validate_text
+from layers.form_messages import dutch
 
 LIST_FIELDS: tuple[str, ...] = ("themes", "topics", "predecessors", "successors", "gemeenten", "regions")
 LINE_LIST_FIELDS: tuple[str, ...] = ("hosts", "partners", "funding")
@@ -354,13 +355,13 @@ def proposal_yaml(
 
 
 def problems_by_field(problems: Iterable[Problem]) -> dict[str, list[str]]:
-    """Messages per form field (``gemeenten[2]`` and ``sources[0].url`` belong to their
+    """Dutch messages per form field (``gemeenten[2]`` and ``sources[0].url`` belong to their
     top-level field), to show each under its input; warnings start with ``let op:``."""
     grouped: dict[str, list[str]] = {}
     for problem in problems:
         key = re.split(r"[\[.]", problem.field, maxsplit=1)[0]
         prefix = "" if problem.is_error else "let op: "
-        grouped.setdefault(key, []).append(f"{prefix}{problem.message}")
+        grouped.setdefault(key, []).append(f"{prefix}{dutch(problem.message)}")
     return grouped
 
 

@@ -353,7 +353,7 @@ def test_proposal_with_an_unknown_gemeente_shows_the_validators_message():
     at = fill_proposal(run_app(tab=PROPOSAL), name="Werkplaats Proef", gemeenten="Enschede\nHengeloo", sources="https://example.nl/a")
     submit_proposal(at)
     errors = " ".join(e.value for e in at.error)
-    expected = "unknown gemeente 'Hengeloo'; did you mean 'Hengelo (O.)'?"
+    expected = "onbekende gemeente 'Hengeloo'; bedoelt u 'Hengelo (O.)'?"
     assert panels.md_text(expected) in errors
     assert "**Gemeenten**" in errors
     assert not at.code

@@ -176,8 +176,11 @@ def test_problems_by_field_groups_messages_under_their_input(cbs_data):
     )
     grouped = problems_by_field(problems)
     assert set(grouped) >= {"gemeenten", "website"}
-    assert any(m.startswith("unknown gemeente 'Atlantis'") for m in grouped["gemeenten"])
-    assert any(m.startswith("let op: historic gemeente Weesp") for m in grouped["gemeenten"])
+    # In Dutch, as the form shows them (layers.form_messages); warnings marked.
+    assert any(m.startswith("onbekende gemeente 'Atlantis' (geef bij een stad") for m in grouped["gemeenten"])
+    assert any(m.startswith("let op: voormalige gemeente Weesp (op ") and "opgegaan in Amsterdam" in m
+               for m in grouped["gemeenten"])
+    assert grouped["website"] == ["URL-schema 'javascript:' is niet toegestaan in 'javascript:x'; alleen http en https"]
 
 
 def test_defaults_from_a_network_row_keep_its_footprint(cbs_data):

@@ -58,6 +58,6 @@ def test_proposal_form_shows_the_validators_error_for_a_bad_gemeente(page, serve
     page.get_by_label("Naam", exact=True).fill("Werkplaats Proef")
     page.get_by_label(re.compile(r"^Gemeenten")).fill("Enschede\nHengeloo")
     page.get_by_role("button", name="Controleren en YAML maken").click()
-    expect(page.get_by_text("unknown gemeente 'Hengeloo'; did you mean 'Hengelo (O.)'?")).to_be_visible()
+    expect(page.get_by_text("onbekende gemeente 'Hengeloo'; bedoelt u 'Hengelo (O.)'?")).to_be_visible()
     page.screenshot(path=SCREENSHOTS.format("voorstel"), full_page=True)
     assert context.external_requests == []
