@@ -58,7 +58,7 @@ def html_text(value: object) -> str:
     return _escaped("" if value is None else str(value))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _escaped(text: str) -> str:
     # Remembered: a rerun escapes the same names, codes and labels (~1,200 strings) again.
     return html.escape(text, quote=True).translate(_TEMPLATE_LITERAL)
