@@ -1,7 +1,8 @@
 """``python -m bench [--quick] [--only 1,2,...]``: measure the app against its budget.
 
-Figures: 1 cold load, 2 server compute per rerun, 3 bytes to the browser, 4 browser timings,
-5 server memory, 6 the naive baseline (the same figures for ``bench/naive_app.py``).
+Figures: 1 cold load, 2 server compute per rerun, 3 bytes to the browser, 4 browser timings
+(with the floor: app.py's map alone, ``bench/floor_app.py``), 5 server memory, 6 the naive
+baseline (the same figures for ``bench/naive_app.py``).
 A full run writes ``bench/RESULTS.md``; a run with ``--only`` writes ``bench/out/RESULTS-partial.md``.
 """
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import report
-from bench.apps import CLICK_GEMEENTEN, NAIVE, REAL, AppSpec
+from bench.apps import CLICK_GEMEENTEN, FLOOR_APP, NAIVE, REAL, AppSpec
 from bench.report import Results, Row, fmt, kb
 from bench.stats import summarize
 
@@ -105,6 +106,21 @@ def _points():
     return cbs, networks, gemeente_points(cbs, avoid)
 
 
+def _warm_opens_with_floor(browser, server, outlines: int, runs: int) -> tuple[list[float], list[float]]:
+    """First visits of app.py and of the floor page (bench/floor_app.py), in turn, so both see
+    the machine at the same speed: their difference is what app.py's page adds to the map."""
+    from bench import live
+    from bench.server import StreamlitServer
+
+    app, floor = [], []
+    with StreamlitServer(FLOOR_APP) as floor_server:
+        live.page_open_ms(browser, floor_server, outlines)  # warm its caches, as for app.py
+        for _ in range(runs):
+            app.append(live.page_open_ms(browser, server, outlines))
+            floor.append(live.page_open_ms(browser, floor_server, outlines))
+    return app, floor
+
+
 def browser_figures(spec: AppSpec, counts: Counts, figures: set[int]) -> dict:
     """Figures 3, 4 and 5 for one app; servers are started fresh where the figure needs it."""
     from playwright.sync_api import sync_playwright
@@ -132,8 +148,11 @@ def browser_figures(spec: AppSpec, counts: Counts, figures: set[int]) -> dict:
                     live.page_open_ms(browser, server, outlines)  # warm the server's caches
                     if 3 in figures:
                         out["payload"] = live.measure_payload(browser, server, outlines, spec.all_networks_query)
-                    if 4 in figures:
+                    if 4 in figures and spec is REAL:
+                        out["warm"], out["floor"] = _warm_opens_with_floor(browser, server, outlines, counts.page_warm)
+                    elif 4 in figures:
                         out["warm"] = [live.page_open_ms(browser, server, outlines) for _ in range(counts.page_warm)]
+                    if 4 in figures:
                         if spec is REAL:  # the naive app needs routing (folium's CDN links), so no cache
                             out["returning"] = live.returning_opens_ms(browser, server, outlines, counts.page_warm)
                         _, session, page = live.open_page(browser, server, outlines, capture=True)
@@ -184,6 +203,8 @@ def add_browser_rows(results: Results, real: dict, naive: dict, topo) -> None:
         ("started", "page open -> outlines, fresh server started as `./dev app` does (warm-up run first)",
          "open_cold_ms"),
         ("warm", "page open -> outlines, warm server, first visit (new browser context)", "open_warm_ms"),
+        ("floor", "same, for the floor: app.py's map alone on a Streamlit page (`bench/floor_app.py`, "
+                  "opened in turn with app.py)", None),
         ("returning", "page open -> outlines, warm server, returning visitor (front end in the browser cache)", None),
         ("filter", "filter change -> map updated", "filter_ms"),
         ("click", "gemeente click -> profile shown", "click_ms"),

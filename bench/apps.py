@@ -62,6 +62,9 @@ class AppSpec:
         return {"last_object_clicked_tooltip": f"{name} kk:gm:{code}", "last_object_clicked": {"lat": 52.0, "lng": 5.0}}
 
 
+# Figure 4's floor: app.py's map alone on a Streamlit page (bench/floor_app.py), opened in turn with app.py.
+FLOOR_APP = ROOT / "bench" / "floor_app.py"
+
 REAL = AppSpec(
     name="app.py",
     path=ROOT / "app.py",

@@ -104,3 +104,31 @@ def test_cpu_check_times_the_loop_and_reports_the_median(monkeypatch):
     assert cpu_check_text(20.4).startswith("20 ms")
     with pytest.raises(ValueError, match="at least one round"):
         cpu_check_ms(rounds=0)
+
+
+def test_the_floor_page_draws_app_pys_map_and_nothing_else(monkeypatch):
+    # bench/floor_app.py is figure 4's floor: the same map as app.py's default view, alone.
+    import json
+    import re
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("MAP_TILES", "none")
+
+    def map_args(path):
+        at = AppTest.from_file(str(path), default_timeout=60).run()
+        assert not at.exception, at.exception
+        (component,) = at.get("component_instance")
+        args = json.loads(component.proto.json_args)
+        text = json.dumps(args, sort_keys=True)
+        # Element ids are random per run and the component folders carry the script's name.
+        text = re.sub(r"[0-9a-f]{32}", "<id>", text)
+        return at, re.sub(r"\.\./(app|floor_app)\.(static|topology)/", r"../\2/", text)
+
+    app, app_args = map_args(ROOT / "app.py")
+    floor, floor_args = map_args(ROOT / "bench" / "floor_app.py")
+    assert floor_args == app_args
+    assert [m.value for m in floor.markdown] == [next(m.value for m in app.markdown if m.value.startswith("##### "))]
+    assert not floor.sidebar.children and not floor.get("download_button") and not floor.selectbox
