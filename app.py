@@ -54,7 +54,6 @@ from layers.urlstate import ViewState, from_query_params, to_query_params
 st.set_page_config(page_title="Kenniskaart Sociaal Domein", page_icon="🗺️", layout="wide")
 
 FIRST_YEAR = 2009
-MAP_HEIGHT = 620
 REGISTRY_README = "geodata/registry/README.md"
 
 K_THEMES, K_KINDS, K_STATUS = "f_themes", "f_kinds", "f_status"
@@ -380,7 +379,7 @@ def map_tab(state: ViewState, sel: Selection) -> None:
             base,
             key=MAP_KEY,
             on_change=on_map_click,
-            height=MAP_HEIGHT,
+            height=mapview.MAP_HEIGHT,
             use_container_width=True,
             returned_objects=["last_object_clicked_tooltip", "last_object_clicked"],
             feature_group_to_add=groups,

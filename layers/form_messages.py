@@ -164,17 +164,21 @@ def _suggestions_in_dutch(message: str) -> str:
     return _SUGGESTION.sub(lambda m: f"; bedoelt u {_or(m.group(1))}?", message)
 
 
-def dutch(message: str) -> str:
-    """``message`` from the registry checker in Dutch; a message of unknown shape as it is."""
+def _reworded(message: str) -> str | None:
     text = _suggestions_in_dutch(message)
     for pattern, render in _RULES:
         match = pattern.fullmatch(text)
         if match is not None:
             return render(match)
-    return message
+    return None
+
+
+def dutch(message: str) -> str:
+    """``message`` from the registry checker in Dutch; a message of unknown shape as it is."""
+    reworded = _reworded(message)
+    return message if reworded is None else reworded
 
 
 def is_dutch(message: str) -> bool:
     """Whether :func:`dutch` knows the shape of ``message`` (the tests hold every form message to it)."""
-    text = _suggestions_in_dutch(message)
-    return any(pattern.fullmatch(text) for pattern, _ in _RULES)
+    return _reworded(message) is not None
