@@ -12,7 +12,7 @@ from bench.apps import NAIVE, REAL
 from bench.browser import Traffic
 from bench.budget import BUDGETS
 from bench.live import gemeente_points, payload_of
-from bench.machine import cpu_check_ms, cpu_check_text
+from bench.machine import cpu_check_ms, cpu_check_text, cpu_identity
 from bench.server import rss_mb
 from bench.stats import summarize
 from loaders.registry import load_registry
@@ -104,6 +104,28 @@ def test_cpu_check_times_the_loop_and_reports_the_median(monkeypatch):
     assert cpu_check_text(20.4).startswith("20 ms")
     with pytest.raises(ValueError, match="at least one round"):
         cpu_check_ms(rounds=0)
+
+
+CPUINFO = """processor\t: 0
+vendor_id\t: AuthenticAMD
+cpu family\t: 26
+model\t\t: 2
+model name\t: AMD EPYC
+stepping\t: 1
+bogomips\t: 5192.19
+
+processor\t: 1
+vendor_id\t: AuthenticAMD
+cpu family\t: 25
+model\t\t: 1
+model name\t: Other CPU
+"""
+
+
+def test_cpu_identity_names_the_host_generation_of_the_first_processor():
+    assert cpu_identity(CPUINFO) == "AMD EPYC (cpu family 26, model 2, stepping 1, 5192.19 BogoMIPS)"
+    assert cpu_identity("model name\t: Some CPU\n") == "Some CPU"
+    assert cpu_identity("processor\t: 0\n") is None
 
 
 def test_the_floor_page_draws_app_pys_map_and_nothing_else(monkeypatch):
