@@ -223,7 +223,7 @@ def run_load(
 ) -> LoadResult:
     """Start the app, run the sessions, stop the app."""
     env = {"KENNISKAART_REGISTRY": registry} if registry else {}
-    with StreamlitServer(ROOT / "app.py", env=env) as server:
+    with StreamlitServer(ROOT / "serve.py", env=env) as server:
         return asyncio.run(_drive(server.url, sessions, actions, seed, timeout_s, server, ramp_s))
 
 

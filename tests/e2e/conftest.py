@@ -1,6 +1,7 @@
 """Browser fixtures: one Streamlit server and one headless Debian chromium per session.
 
-The server runs ``app.py`` with ``MAP_TILES=none`` on a free loopback port. Every browser
+The server runs the app as ``./dev app`` does (``serve.py``: ``app.py`` behind the front-end
+file middleware) with ``MAP_TILES=none`` on a free loopback port. Every browser
 request goes through a route handler that lets loopback traffic pass and records and aborts
 everything else, so a test can assert that the page never leaves the machine.
 Without chromium the tests skip, unless ``E2E_REQUIRE_BROWSER=1`` (CI) makes that a failure.
@@ -47,7 +48,7 @@ class AppServer:
 
 @pytest.fixture(scope="session")
 def app_server():
-    """The running ``streamlit run app.py`` (its URL and process id)."""
+    """The running ``streamlit run serve.py`` (its URL and process id)."""
     if not os.path.exists(CHROMIUM):
         if os.environ.get("E2E_REQUIRE_BROWSER") == "1":
             pytest.fail(f"chromium not found at {CHROMIUM} and E2E_REQUIRE_BROWSER=1")
@@ -55,7 +56,7 @@ def app_server():
     port = _free_port()
     env = {**os.environ, "MAP_TILES": "none", "PYTHONPATH": str(ROOT)}
     cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", "serve.py",
         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip

@@ -51,7 +51,7 @@ INJECTED = """() => {
 @pytest.fixture(scope="module")
 def hostile_url(browser):
     """The app on a free loopback port, tiles off, reading the hostile fixture registry."""
-    with StreamlitServer(ROOT / "app.py", env={"KENNISKAART_REGISTRY": HOSTILE}) as server:
+    with StreamlitServer(ROOT / "serve.py", env={"KENNISKAART_REGISTRY": HOSTILE}) as server:
         yield server.url.rstrip("/")
 
 
