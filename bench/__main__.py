@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import report
-from bench.apps import CLICK_GEMEENTEN, FLOOR_APP, NAIVE, REAL, AppSpec
+from bench.apps import CLICK_GEMEENTEN, FLOOR_SERVED, NAIVE, REAL, AppSpec
 from bench.report import Results, Row, fmt, kb
 from bench.stats import summarize
 
@@ -35,15 +35,16 @@ class Counts:
     page_warm: int
     filter: int
     click: int
+    line: int
 
     def scaled(self, spec: AppSpec) -> Counts:
         return Counts(*(max(1, math.ceil(getattr(self, f) * spec.runs_scale)) for f in self.__dataclass_fields__))
 
 
 FULL = Counts(cold_load=5, layer_compute=20, reruns=8, clicks_apptest=6, profile=3, page_cold=3, page_warm=5,
-              filter=6, click=5)
+              filter=6, click=5, line=3)
 QUICK = Counts(cold_load=2, layer_compute=8, reruns=3, clicks_apptest=3, profile=2, page_cold=1, page_warm=3,
-               filter=3, click=3)
+               filter=3, click=3, line=2)
 
 
 def _summ(samples):
@@ -113,7 +114,7 @@ def _warm_opens_with_floor(browser, server, outlines: int, runs: int) -> tuple[l
     from bench.server import StreamlitServer
 
     app, floor = [], []
-    with StreamlitServer(FLOOR_APP) as floor_server:
+    with StreamlitServer(FLOOR_SERVED) as floor_server:
         live.page_open_ms(browser, floor_server, outlines)  # warm its caches, as for app.py
         for _ in range(runs):
             app.append(live.page_open_ms(browser, server, outlines))
@@ -126,7 +127,7 @@ def browser_figures(spec: AppSpec, counts: Counts, figures: set[int]) -> dict:
     from playwright.sync_api import sync_playwright
 
     from bench import live
-    from bench.browser import launch
+    from bench.browser import ORDINARY_LINE, launch
     from bench.server import StreamlitServer
 
     cbs, networks, points = _points()
@@ -138,13 +139,13 @@ def browser_figures(spec: AppSpec, counts: Counts, figures: set[int]) -> dict:
             if 4 in figures:
                 cold, started = [], []
                 for _ in range(counts.page_cold):
-                    with StreamlitServer(spec.path) as server:
+                    with StreamlitServer(spec.server_path) as server:
                         cold.append(live.page_open_ms(browser, server, outlines))
-                    with StreamlitServer(spec.path, warm_up=True) as server:
+                    with StreamlitServer(spec.server_path, warm_up=True) as server:
                         started.append(live.page_open_ms(browser, server, outlines))
                 out["cold"], out["started"] = cold, started
             if figures & {3, 4}:
-                with StreamlitServer(spec.path) as server:
+                with StreamlitServer(spec.server_path) as server:
                     live.page_open_ms(browser, server, outlines)  # warm the server's caches
                     if 3 in figures:
                         out["payload"] = live.measure_payload(browser, server, outlines, spec.all_networks_query)
@@ -155,6 +156,10 @@ def browser_figures(spec: AppSpec, counts: Counts, figures: set[int]) -> dict:
                     if 4 in figures:
                         if spec is REAL:  # the naive app needs routing (folium's CDN links), so no cache
                             out["returning"] = live.returning_opens_ms(browser, server, outlines, counts.page_warm)
+                        out["line_first"] = live.line_opens_ms(browser, server, outlines, counts.line, ORDINARY_LINE)
+                        if spec is REAL:
+                            out["line_returning"] = live.line_opens_ms(
+                                browser, server, outlines, counts.line, ORDINARY_LINE, returning=True)
                         _, session, page = live.open_page(browser, server, outlines, capture=True)
                         try:
                             plan = spec.theme_plan(networks, counts.filter)
@@ -166,7 +171,7 @@ def browser_figures(spec: AppSpec, counts: Counts, figures: set[int]) -> dict:
                             session.close()
             if 5 in figures:
                 total = SESSIONS if spec is REAL else 1
-                with StreamlitServer(spec.path) as server:
+                with StreamlitServer(spec.server_path) as server:
                     out["rss_idle"] = server.rss_mb()
                     out["rss1"], out["rss10"] = live.sessions_rss(browser, server, outlines, total)
                 out["sessions"] = total
@@ -176,6 +181,8 @@ def browser_figures(spec: AppSpec, counts: Counts, figures: set[int]) -> dict:
 
 
 def add_browser_rows(results: Results, real: dict, naive: dict, topo) -> None:
+    from bench.browser import ORDINARY_LINE
+
     if "payload" in real:
         rp, np_ = real["payload"], naive.get("payload")
         results.add(Row("3", "default view (= all networks), app data raw: websocket + gemeente topology file",
@@ -189,6 +196,8 @@ def add_browser_rows(results: Results, real: dict, naive: dict, topo) -> None:
                         f"{ratio:.2f}x", f"{n_ratio:.2f}x" if n_ratio else "—", "payload_topo_ratio", ratio, n_ratio))
         results.add(Row("3", "default view, HTTP bodies (Streamlit front end, component, Leaflet)",
                         kb(rp.http_body), kb(np_.http_body) if np_ else "—"))
+        results.add(Row("3", "default view, HTTP bytes on the wire (compressed where served so, with headers)",
+                        kb(rp.http_wire), kb(np_.http_wire) if np_ else "—"))
         results.add(Row("3", "requests blocked for leaving the machine", str(rp.external_blocked),
                         str(np_.external_blocked) if np_ else "—"))
     if "filter_bytes" in real:
@@ -206,6 +215,8 @@ def add_browser_rows(results: Results, real: dict, naive: dict, topo) -> None:
         ("floor", "same, for the floor: app.py's map alone on a Streamlit page (`bench/floor_app.py`, "
                   "opened in turn with app.py)", None),
         ("returning", "page open -> outlines, warm server, returning visitor (front end in the browser cache)", None),
+        ("line_first", f"page open -> outlines over an emulated line ({ORDINARY_LINE.label}), first visit", None),
+        ("line_returning", "page open -> outlines over the same line, returning visitor", None),
         ("filter", "filter change -> map updated", "filter_ms"),
         ("click", "gemeente click -> profile shown", "click_ms"),
     ):

@@ -16,13 +16,18 @@ class AppSpec:
     """Where an app lives and the few UI facts the benchmark needs to drive it."""
 
     name: str
-    path: Path
+    path: Path  # the page script (AppTest runs it)
     theme_widget: str  # label of the theme multiselect
     profile_text: str  # shown once a gemeente's profile is up; {name}, {code} of the gemeente
     all_networks_query: str  # query string that shows every network ("" = the default view does)
     starts_with_all_themes: bool = False  # naive: every theme chosen; app.py: none chosen (= all)
     click_value: str = "tooltip"  # what st_folium returns on a gemeente click: "tooltip" or "drawing"
     runs_scale: float = 1.0  # fraction of the run counts (the naive app takes seconds per rerun)
+    served: Path | None = None  # what `streamlit run` starts for the browser figures (default: path)
+
+    @property
+    def server_path(self) -> Path:
+        return self.served or self.path
 
     def shown_ids(self, networks, themes: frozenset[str]) -> frozenset[str]:
         """Ids of the regional networks (drawn as footprints) for a theme choice, by either app's rule."""
@@ -62,12 +67,15 @@ class AppSpec:
         return {"last_object_clicked_tooltip": f"{name} kk:gm:{code}", "last_object_clicked": {"lat": 52.0, "lng": 5.0}}
 
 
-# Figure 4's floor: app.py's map alone on a Streamlit page (bench/floor_app.py), opened in turn with app.py.
+# Figure 4's floor: app.py's map alone on a Streamlit page (bench/floor_app.py), opened in turn with app.py
+# and served the same way (bench/floor_serve.py, as serve.py serves app.py).
 FLOOR_APP = ROOT / "bench" / "floor_app.py"
+FLOOR_SERVED = ROOT / "bench" / "floor_serve.py"
 
 REAL = AppSpec(
     name="app.py",
     path=ROOT / "app.py",
+    served=ROOT / "serve.py",  # as users get it (./dev app): front-end files compressed and cacheable
     theme_widget="Thema",
     profile_text="{name} ({code})",  # layers.panels.gemeente_profile_md heading
     all_networks_query="",

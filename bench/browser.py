@@ -33,6 +33,33 @@ MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 EXTERNAL = re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/]).+")
 
 
+@dataclass(frozen=True)
+class Connection:
+    """A line emulated by Chromium (Network.emulateNetworkConditions) instead of loopback.
+
+    Loopback hides what a visitor on an ordinary line waits for: every byte of the front end
+    and every request after another. The figures over this line show it.
+    """
+
+    label: str
+    down_mbit: float
+    up_mbit: float
+    latency_ms: float
+
+    def emulate(self, cdp) -> None:
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", {
+            "offline": False,
+            "latency": self.latency_ms,
+            "downloadThroughput": self.down_mbit * 1_000_000 / 8,
+            "uploadThroughput": self.up_mbit * 1_000_000 / 8,
+        })  # fmt: skip
+
+
+# A municipal guest Wi-Fi, a rural ADSL line, a busy mobile connection.
+ORDINARY_LINE = Connection("10 Mbit/s down, 2.5 up, 40 ms latency", down_mbit=10, up_mbit=2.5, latency_ms=40)
+
+
 class BrowserError(RuntimeError):
     """The page did not reach the state a measurement waits for."""
 
@@ -128,6 +155,7 @@ class Session:
         self.context.set_default_timeout(30_000)
         self.context.add_init_script(PROBE % {"outlines": outlines, "iframe": MAP_IFRAME.replace("'", "\\'")})
         self.traffic = Traffic()
+        self._cdp: list = []  # CDP sessions kept alive (an emulated line lasts as long as its session)
         self._leaflet = leaflet_dir()
         if route:
             self.context.route(EXTERNAL, self._route_external)
@@ -150,8 +178,13 @@ class Session:
             self.traffic.external_blocked.append(url)
             route.abort()
 
-    def new_page(self, capture: bool = False):
+    def new_page(self, capture: bool = False, line: Connection | None = None):
+        """A page of this context; ``line``: over that emulated connection instead of loopback."""
         page = self.context.new_page()
+        if line is not None:
+            cdp = self.context.new_cdp_session(page)
+            line.emulate(cdp)
+            self._cdp.append(cdp)
         if capture:
             self._capture(page)
         return page

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bench.apps import CLICK_GEMEENTEN, AppSpec
 from bench.browser import (
     BrowserError,
+    Connection,
     Session,
     Traffic,
     click_latlng,
@@ -112,6 +113,35 @@ def returning_opens_ms(browser, server: StreamlitServer, outlines: int, runs: in
         return times
     finally:
         session.close()
+
+
+def line_opens_ms(
+    browser, server: StreamlitServer, outlines: int, runs: int, line: Connection, returning: bool = False
+) -> list[float]:
+    """Page opens over an emulated ``line``: first visits (each in a new context), or with
+    ``returning`` a returning visitor's (one context with its HTTP cache, after an uncounted open)."""
+    times = []
+    session = Session(browser, outlines, route=False) if returning else None
+    try:
+        for i in range(runs + (1 if returning else 0)):
+            visit = session or Session(browser, outlines)
+            try:
+                page = visit.new_page(line=line)
+                page.goto(server.url, wait_until="commit")
+                ms = wait_outlines(page, timeout_s=120)
+                wait_settled(page)
+                page.close()
+            finally:
+                if session is None:
+                    visit.close()
+            if not returning or i:
+                times.append(ms)
+        if session is not None and session.traffic.external_blocked:
+            raise BrowserError(f"requests left the machine: {session.traffic.external_blocked[:3]}")
+        return times
+    finally:
+        if session is not None:
+            session.close()
 
 
 def measure_payload(browser, server: StreamlitServer, outlines: int, query: str) -> Payload:

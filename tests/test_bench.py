@@ -154,3 +154,29 @@ def test_the_floor_page_draws_app_pys_map_and_nothing_else(monkeypatch):
     assert floor_args == app_args
     assert [m.value for m in floor.markdown] == [next(m.value for m in app.markdown if m.value.startswith("##### "))]
     assert not floor.sidebar.children and not floor.get("download_button") and not floor.selectbox
+
+
+def test_the_ordinary_line_is_emulated_with_chromiums_units():
+    from bench.browser import ORDINARY_LINE
+
+    sent = []
+
+    class FakeCdp:
+        def send(self, method, params=None):
+            sent.append((method, params))
+
+    ORDINARY_LINE.emulate(FakeCdp())
+    assert sent[0] == ("Network.enable", None)
+    method, params = sent[1]
+    assert method == "Network.emulateNetworkConditions"
+    # Chromium wants bytes per second and milliseconds: 10 Mbit/s is 1.25 MB/s.
+    assert params == {"offline": False, "latency": 40, "downloadThroughput": 1_250_000.0,
+                      "uploadThroughput": 312_500.0}
+
+
+def test_the_browser_figures_serve_app_py_as_users_get_it_and_the_naive_app_plainly():
+    from bench.apps import FLOOR_SERVED
+
+    assert REAL.server_path.name == "serve.py" and REAL.path.name == "app.py"
+    assert NAIVE.server_path == NAIVE.path
+    assert FLOOR_SERVED.is_file()
