@@ -122,6 +122,18 @@ def _warm_opens_with_floor(browser, server, outlines: int, runs: int) -> tuple[l
     return app, floor
 
 
+def _line_opens_plain(browser, spec: AppSpec, outlines: int, runs: int) -> list[float]:
+    """First visits over the emulated line of the page by plain ``streamlit run`` (without
+    serve.py's compressed front end): what serve.py saves a visitor on an ordinary line."""
+    from bench import live
+    from bench.browser import ORDINARY_LINE
+    from bench.server import StreamlitServer
+
+    with StreamlitServer(spec.path) as plain:
+        live.page_open_ms(browser, plain, outlines)  # warm its caches, as for the served app
+        return [live.page_open_ms(browser, plain, outlines, line=ORDINARY_LINE) for _ in range(runs)]
+
+
 def browser_figures(spec: AppSpec, counts: Counts, figures: set[int]) -> dict:
     """Figures 3, 4 and 5 for one app; servers are started fresh where the figure needs it."""
     from playwright.sync_api import sync_playwright
@@ -156,10 +168,12 @@ def browser_figures(spec: AppSpec, counts: Counts, figures: set[int]) -> dict:
                     if 4 in figures:
                         if spec is REAL:  # the naive app needs routing (folium's CDN links), so no cache
                             out["returning"] = live.returning_opens_ms(browser, server, outlines, counts.page_warm)
-                        out["line_first"] = live.line_opens_ms(browser, server, outlines, counts.line, ORDINARY_LINE)
+                        out["line_first"] = [live.page_open_ms(browser, server, outlines, line=ORDINARY_LINE)
+                                             for _ in range(counts.line)]
                         if spec is REAL:
-                            out["line_returning"] = live.line_opens_ms(
-                                browser, server, outlines, counts.line, ORDINARY_LINE, returning=True)
+                            out["line_returning"] = live.returning_opens_ms(
+                                browser, server, outlines, counts.line, line=ORDINARY_LINE)
+                            out["line_plain"] = _line_opens_plain(browser, spec, outlines, counts.line)
                         _, session, page = live.open_page(browser, server, outlines, capture=True)
                         try:
                             plan = spec.theme_plan(networks, counts.filter)
@@ -217,6 +231,7 @@ def add_browser_rows(results: Results, real: dict, naive: dict, topo) -> None:
         ("returning", "page open -> outlines, warm server, returning visitor (front end in the browser cache)", None),
         ("line_first", f"page open -> outlines over an emulated line ({ORDINARY_LINE.label}), first visit", None),
         ("line_returning", "page open -> outlines over the same line, returning visitor", None),
+        ("line_plain", "same line, first visit, the page by plain `streamlit run app.py` (no `serve.py`)", None),
         ("filter", "filter change -> map updated", "filter_ms"),
         ("click", "gemeente click -> profile shown", "click_ms"),
     ):

@@ -74,11 +74,15 @@ def _fetch(url: str) -> bytes:
         return resp.read()
 
 
-def open_page(browser, server: StreamlitServer, outlines: int, query: str = "", capture: bool = False):
-    """Open the app in a fresh context; returns (ms to outlines, session, page) with the page settled."""
+def open_page(
+    browser, server: StreamlitServer, outlines: int, query: str = "", capture: bool = False,
+    line: Connection | None = None,
+):
+    """Open the app in a fresh context (over ``line`` if given, else loopback); returns
+    (ms to outlines, session, page) with the page settled."""
     session = Session(browser, outlines)
     try:
-        page = session.new_page(capture=capture)
+        page = session.new_page(capture=capture, line=line)
         page.goto(server.url + (f"?{query}" if query else ""), wait_until="commit")
         ms = wait_outlines(page)
         wait_settled(page)
@@ -88,20 +92,22 @@ def open_page(browser, server: StreamlitServer, outlines: int, query: str = "", 
     return ms, session, page
 
 
-def page_open_ms(browser, server: StreamlitServer, outlines: int) -> float:
-    ms, session, _ = open_page(browser, server, outlines)
+def page_open_ms(browser, server: StreamlitServer, outlines: int, line: Connection | None = None) -> float:
+    ms, session, _ = open_page(browser, server, outlines, line=line)
     session.close()
     return ms
 
 
-def returning_opens_ms(browser, server: StreamlitServer, outlines: int, runs: int) -> list[float]:
-    """Page opens by a returning visitor: one browser context whose HTTP cache holds Streamlit's
-    front end (content-hashed, cached for a year) from a first open that is not counted."""
+def returning_opens_ms(
+    browser, server: StreamlitServer, outlines: int, runs: int, line: Connection | None = None
+) -> list[float]:
+    """Page opens by a returning visitor (over ``line`` if given): one browser context whose HTTP
+    cache holds what the server lets it keep from a first open that is not counted."""
     session = Session(browser, outlines, route=False)
     try:
         times = []
         for i in range(runs + 1):
-            page = session.new_page()
+            page = session.new_page(line=line)
             page.goto(server.url, wait_until="commit")
             ms = wait_outlines(page)
             wait_settled(page)
@@ -113,35 +119,6 @@ def returning_opens_ms(browser, server: StreamlitServer, outlines: int, runs: in
         return times
     finally:
         session.close()
-
-
-def line_opens_ms(
-    browser, server: StreamlitServer, outlines: int, runs: int, line: Connection, returning: bool = False
-) -> list[float]:
-    """Page opens over an emulated ``line``: first visits (each in a new context), or with
-    ``returning`` a returning visitor's (one context with its HTTP cache, after an uncounted open)."""
-    times = []
-    session = Session(browser, outlines, route=False) if returning else None
-    try:
-        for i in range(runs + (1 if returning else 0)):
-            visit = session or Session(browser, outlines)
-            try:
-                page = visit.new_page(line=line)
-                page.goto(server.url, wait_until="commit")
-                ms = wait_outlines(page, timeout_s=120)
-                wait_settled(page)
-                page.close()
-            finally:
-                if session is None:
-                    visit.close()
-            if not returning or i:
-                times.append(ms)
-        if session is not None and session.traffic.external_blocked:
-            raise BrowserError(f"requests left the machine: {session.traffic.external_blocked[:3]}")
-        return times
-    finally:
-        if session is not None:
-            session.close()
 
 
 def measure_payload(browser, server: StreamlitServer, outlines: int, query: str) -> Payload:
