@@ -245,7 +245,7 @@ def add_browser_rows(results: Results, real: dict, naive: dict, topo) -> None:
         results.add(Row("5", "server RSS after 1 session", f"{real['rss1']:.0f} MB",
                         f"{naive['rss1']:.0f} MB" if "rss1" in naive else "—"))
         results.add(Row("5", f"server RSS after {real['sessions']} concurrent sessions", f"{real['rss10']:.0f} MB",
-                        "not measured (one session takes ~20 s of CPU)", "rss10_mb", real["rss10"]))
+                        "not measured (the naive app: 1 session only)", "rss10_mb", real["rss10"]))
     payload = real.get("payload")
     if payload is not None:
         body = "| url (path) | bytes |\n|---|---:|\n" + "\n".join(
