@@ -61,7 +61,7 @@ def etag_matches(if_none_match: str, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") == wanted for tag in if_none_match.split(","))
 
 
-def cache_control(path: str, streamlit_value: str | None) -> str | None:
+def cache_control(path: str, streamlit_value: str | None) -> str:
     """The Cache-Control for a component file: a year for a hashed name, revalidation otherwise.
 
     Streamlit sends ``public`` with no lifetime for component files (the browser may then keep
@@ -147,11 +147,14 @@ class FrontEndFiles:
         if scope["path"].startswith(self.component_prefix):
             streamlit_value = next((v.decode("latin-1") for n, v in headers if n == b"cache-control"), None)
             out = [(n, v) for n, v in out if n != b"cache-control"]
-            if (value := cache_control(scope["path"], streamlit_value)) is not None:
-                out.append((b"cache-control", value.encode("latin-1")))
+            out.append((b"cache-control", cache_control(scope["path"], streamlit_value).encode("latin-1")))
         out.append((b"etag", etag.encode("latin-1")))
-        if compressible:
-            out.append((b"vary", b"Accept-Encoding"))
+        vary = [v.strip() for n, value in headers if n == b"vary" for v in value.decode("latin-1").split(",")]
+        vary = [v for v in vary if v]
+        if compressible and "accept-encoding" not in {v.lower() for v in vary}:
+            vary.append("Accept-Encoding")
+        if vary:
+            out.append((b"vary", ", ".join(vary).encode("latin-1")))
 
         if etag_matches(request.get(b"if-none-match", ""), etag):
             await send({"type": "http.response.start", "status": 304, "headers": out})

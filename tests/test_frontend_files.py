@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from serving.frontend_files import FrontEndFiles, GzipCache, accepts_gzip, cache_control, etag_matches
 
+IMMUTABLE = "public, immutable, max-age=31536000"  # what Streamlit sends for its hashed bundles
 BUNDLE = ("function kenniskaart(){return 'gemeente';}\n" * 400).encode()  # ~17 KB, compressible
 SEEN: list[dict[bytes, bytes]] = []  # the request headers Streamlit (the inner app) was given
 
@@ -35,13 +36,14 @@ def _answer(body: bytes, content_type: str, cache: str | None = None, status: in
 
 
 STREAMLIT = Starlette(routes=[
-    Route("/static/js/index.DormvYxC.js", _answer(BUNDLE, "application/javascript", "public, immutable, max-age=31536000")),
-    Route("/static/js/tiny.js", _answer(b"var a=1;", "application/javascript", "public, immutable, max-age=31536000")),
-    Route("/static/media/font.woff2", _answer(bytes(range(256)) * 20, "font/woff2", "public, immutable, max-age=31536000")),
+    Route("/static/js/index.DormvYxC.js", _answer(BUNDLE, "application/javascript", IMMUTABLE)),
+    Route("/static/js/tiny.js", _answer(b"var a=1;", "application/javascript", IMMUTABLE)),
+    Route("/static/media/font.woff2", _answer(bytes(range(256)) * 20, "font/woff2", IMMUTABLE)),
     Route("/component/map/static/js/main.521860b0.js", _answer(BUNDLE, "application/javascript", "public")),
     Route("/component/app.topology/gemeenten-f4be015322dcaba8.js", _answer(BUNDLE, "application/javascript", "public")),
-    Route("/component/app.static/leaflet/leaflet.js", _answer(BUNDLE + b"//leaflet", "application/javascript", "public")),
+    Route("/component/app.static/leaflet/leaflet.js", _answer(BUNDLE + b"//L", "application/javascript", "public")),
     Route("/component/map/index.html", _answer(b"<html>" + b" " * 2000 + b"</html>", "text/html", "no-cache")),
+    Route("/component/map/cors.js", _answer(BUNDLE, "application/javascript", "public", vary="Origin")),
     Route("/component/map/missing.js", _answer(b"not found", "text/plain", status=404)),
     Route("/component/map/encoded.js", _answer(gzip.compress(BUNDLE), "application/javascript", "public",
                                                **{"content-encoding": "gzip"})),
@@ -94,7 +96,7 @@ def test_a_front_end_bundle_travels_gzipped_and_unpacks_to_the_same_bytes(app):
     assert gzip.decompress(body) == BUNDLE
     assert int(headers["content-length"]) == len(body) < len(BUNDLE) / 10
     assert headers["vary"] == "Accept-Encoding"
-    assert headers["cache-control"] == "public, immutable, max-age=31536000"  # Streamlit's own, kept
+    assert headers["cache-control"] == IMMUTABLE  # Streamlit's own, kept
     assert headers["etag"].endswith('-gzip"') and headers["etag"] != '"streamlit-etag"'
     assert "last-modified" not in headers
 
@@ -127,7 +129,8 @@ def test_streamlit_never_sees_accept_encoding_or_validators(app):
 
 def test_a_matching_if_none_match_gets_304_without_a_body(app):
     _, first, _ = request(app, "/component/app.static/leaflet/leaflet.js", GZIP)
-    status, headers, body = request(app, "/component/app.static/leaflet/leaflet.js", {**GZIP, "If-None-Match": first["etag"]})
+    again = {**GZIP, "If-None-Match": first["etag"]}
+    status, headers, body = request(app, "/component/app.static/leaflet/leaflet.js", again)
     assert (status, body) == (304, b"")
     assert headers["etag"] == first["etag"]
     assert headers["cache-control"] == "no-cache"
@@ -140,7 +143,7 @@ def test_a_stale_or_other_encodings_etag_gets_the_whole_file(app):
     _, gzipped, _ = request(app, "/component/app.static/leaflet/leaflet.js", GZIP)
     # The gzip variant's tag does not stand for the plain file (and an old tag for nothing).
     status, _, body = request(app, "/component/app.static/leaflet/leaflet.js", {"If-None-Match": gzipped["etag"]})
-    assert status == 200 and body == BUNDLE + b"//leaflet"
+    assert status == 200 and body == BUNDLE + b"//L"
     assert request(app, "/component/app.static/leaflet/leaflet.js", {**GZIP, "If-None-Match": '"old"'})[0] == 200
 
 
@@ -177,6 +180,11 @@ def test_other_component_files_are_revalidated_on_each_visit(app):
 )
 def test_cache_control_rule(path, streamlit_value, expected):
     assert cache_control(path, streamlit_value) == expected
+
+
+def test_a_vary_header_of_streamlits_own_is_kept_beside_accept_encoding(app):
+    assert request(app, "/component/map/cors.js", GZIP)[1]["vary"] == "Origin, Accept-Encoding"
+    assert "vary" not in request(app, "/static/media/font.woff2", GZIP)[1]  # one encoding only: no Vary
 
 
 def test_fonts_and_small_files_are_not_compressed_but_get_an_etag(app):
@@ -227,7 +235,8 @@ def test_files_under_a_base_url_path_are_served_the_same_way():
     app = FrontEndFiles(mounted, base_url="/kaart/")
     headers = request(app, "/kaart/static/js/index.DormvYxC.js", GZIP)[1]
     assert headers["content-encoding"] == "gzip"
-    assert "content-encoding" not in request(FrontEndFiles(mounted, base_url=""), "/kaart/static/js/index.DormvYxC.js", GZIP)[1]
+    unmounted = FrontEndFiles(mounted, base_url="")
+    assert "content-encoding" not in request(unmounted, "/kaart/static/js/index.DormvYxC.js", GZIP)[1]
 
 
 def test_the_compressed_copies_are_bounded_least_recently_used_out_first():
