@@ -4,6 +4,9 @@ uvloop and httptools cut the server's CPU per request; on the 2-core benchmark m
 made a first page open ~0.3 s faster (bench/RESULTS.md). Streamlit and uvicorn pick them up
 only when they are importable, silently falling back otherwise, so the test looks at what the
 live server process has actually loaded.
+
+The server is ``serve.py`` (as ``./dev app`` starts it): the front end must reach the browser
+gzip-compressed and a returning visitor must keep the map's files (serving/frontend_files.py).
 """
 
 from __future__ import annotations
@@ -64,7 +67,8 @@ def test_a_returning_visitor_keeps_the_map_files_and_revalidates_the_rest(browse
     # page's requests are only recorded, and none may leave the machine.
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     outside: list[str] = []
-    context.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server_url) else None)
+    context.on("request", lambda r: None if r.url.startswith((server_url, "data:", "blob:", "about:"))
+               else outside.append(r.url))
     try:
         wire = []
         for _ in range(2):
