@@ -28,6 +28,7 @@ import re
 from collections import OrderedDict
 
 import anyio.to_thread
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 COMPRESSIBLE = re.compile(r"(text/|application/(javascript|json|xml|manifest\+json)|image/svg\+xml)", re.I)
@@ -40,7 +41,7 @@ YEAR_S = 365 * 24 * 3600
 # Headers the browser sends that must not reach Streamlit: it would compress or answer 304 itself.
 _SERVED_HERE = {b"accept-encoding", b"if-none-match", b"if-modified-since"}
 # Response headers replaced here (length and validators describe what is sent from here).
-_REPLACED = {b"content-length", b"etag", b"last-modified", b"vary"}
+_REPLACED = ("content-length", "etag", "last-modified")
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
@@ -81,7 +82,7 @@ class GzipCache:
         self.max_bytes = max_bytes
         self.bytes = 0
         self._bodies: OrderedDict[str, bytes] = OrderedDict()
-        self.compressions = 0  # how often a body was actually compressed (tests, bench)
+        self.compressions = 0  # how often a body was actually compressed (the tests count it)
 
     async def get(self, digest: str, body: bytes) -> bytes:
         cached = self._bodies.get(digest)
@@ -129,42 +130,37 @@ class FrontEndFiles:
         if not self._handles(scope):
             await self.app(scope, receive, send)
             return
-        request = {name: value.decode("latin-1") for name, value in scope["headers"] if name in _SERVED_HERE}
+        asked = Headers(scope=scope)
         inner = dict(scope, headers=[(n, v) for n, v in scope["headers"] if n not in _SERVED_HERE])
         start, body = await self._response(inner, receive)
-        headers = start.get("headers", [])
-        if start["status"] != 200 or any(name == b"content-encoding" for name, _ in headers):
+        given = Headers(raw=start.get("headers", []))
+        if start["status"] != 200 or "content-encoding" in given:
             await send(start)
             await send({"type": "http.response.body", "body": body})
             return
 
-        content_type = next((v.decode("latin-1") for n, v in headers if n == b"content-type"), "")
-        compressible = bool(COMPRESSIBLE.match(content_type)) and len(body) >= MIN_COMPRESS_BYTES
-        gzipped = compressible and accepts_gzip(request.get(b"accept-encoding", ""))
+        compressible = bool(COMPRESSIBLE.match(given.get("content-type", ""))) and len(body) >= MIN_COMPRESS_BYTES
+        gzipped = compressible and accepts_gzip(asked.get("accept-encoding", ""))
         digest = hashlib.sha256(body).hexdigest()[:32]
         etag = f'"{digest}-gzip"' if gzipped else f'"{digest}"'
-        out = [(n, v) for n, v in headers if n not in _REPLACED]
+        out = MutableHeaders(raw=list(given.raw))
+        for name in _REPLACED:
+            del out[name]
         if scope["path"].startswith(self.component_prefix):
-            streamlit_value = next((v.decode("latin-1") for n, v in headers if n == b"cache-control"), None)
-            out = [(n, v) for n, v in out if n != b"cache-control"]
-            out.append((b"cache-control", cache_control(scope["path"], streamlit_value).encode("latin-1")))
-        out.append((b"etag", etag.encode("latin-1")))
-        vary = [v.strip() for n, value in headers if n == b"vary" for v in value.decode("latin-1").split(",")]
-        vary = [v for v in vary if v]
-        if compressible and "accept-encoding" not in {v.lower() for v in vary}:
-            vary.append("Accept-Encoding")
-        if vary:
-            out.append((b"vary", ", ".join(vary).encode("latin-1")))
+            out["cache-control"] = cache_control(scope["path"], given.get("cache-control"))
+        out["etag"] = etag
+        if compressible and "accept-encoding" not in ", ".join(given.getlist("vary")).lower():
+            out.add_vary_header("Accept-Encoding")
 
-        if etag_matches(request.get(b"if-none-match", ""), etag):
-            await send({"type": "http.response.start", "status": 304, "headers": out})
+        if etag_matches(asked.get("if-none-match", ""), etag):
+            await send({"type": "http.response.start", "status": 304, "headers": out.raw})
             await send({"type": "http.response.body", "body": b""})
             return
         if gzipped:
             body = await self.cache.get(digest, body)
-            out.append((b"content-encoding", b"gzip"))
-        out.append((b"content-length", str(len(body)).encode("latin-1")))
-        await send({"type": "http.response.start", "status": 200, "headers": out})
+            out["content-encoding"] = "gzip"
+        out["content-length"] = str(len(body))
+        await send({"type": "http.response.start", "status": 200, "headers": out.raw})
         await send({"type": "http.response.body", "body": body})
 
     async def _response(self, scope: Scope, receive: Receive) -> tuple[Message, bytes]:
