@@ -62,6 +62,7 @@ from layers.style import (
     FOOTPRINT_SELECTED_FILL_OPACITY,
     GEMEENTE_STROKE,
     LEGEND_CSS,
+    TOOLTIP_CSS,
     OUTLINE_STROKE,
     SELECTED_GEMEENTE_STROKE,
     html_text,
@@ -620,7 +621,7 @@ class SelectionState(_RawScript, MacroElement):
         self.tops_json = js_json({html_text(code): index[name] for code, name in (tops or {}).items()})
         self.selected_json = js_json(html_text(selected_gemeente) if selected_gemeente else None)
         self.legend_json = js_json(legend_html(kinds))
-        self.css_json = js_json(LEGEND_CSS)
+        self.css_json = js_json(LEGEND_CSS + TOOLTIP_CSS)
 
 
 # --- styles and features ----------------------------------------------------------------------

@@ -109,6 +109,10 @@ def legend_html(kinds: Iterable[str], title: str = "Soort netwerk") -> str:
     return f'<div class="kk-legend"><div class="kk-legend-title">{html_text(title)}</div>{rows}</div>'
 
 
+# Leaflet keeps a tooltip on one line: a long network name ("Bovenste werkgebied: ...") then runs
+# past the map's edge and is cut off. Wrapped at a reading width it stays on the map.
+TOOLTIP_CSS = ".leaflet-tooltip{white-space:normal;width:max-content;max-width:280px}"
+
 LEGEND_CSS = (
     ".kk-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;"
     "box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.4 sans-serif;color:#222;max-width:260px}"

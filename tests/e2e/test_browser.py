@@ -182,6 +182,23 @@ def test_clicking_a_footprint_shows_the_details_of_the_network_on_top(page, serv
     assert context.external_requests == []
 
 
+def test_a_long_tooltip_wraps_and_stays_on_the_map(page, server_url, context):
+    # Tilburg's top footprint has one of the longest names in the registry.
+    open_app(page, server_url, "?thema=jeugd")
+    wait_idle(page)
+    frame = map_frame(page)
+    point = frame.evaluate("() => { const p = window.map.latLngToContainerPoint([51.6238, 5.1946]);"
+                           " return {x: p.x, y: p.y, width: window.map.getSize().x}; }")
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+    tooltip = page.frame_locator(MAP_FRAME).locator(".leaflet-tooltip")
+    expect(tooltip).to_contain_text("Bovenste werkgebied: Academische Werkplaats Jeugd Tranzo")
+    shown = tooltip.evaluate("t => { const r = t.getBoundingClientRect(); return {left: r.left, right: r.right}; }")
+    assert shown["right"] - shown["left"] <= 300
+    assert 0 <= shown["left"] and shown["right"] <= point["width"], (shown, point)
+    assert context.external_requests == []
+
+
 def test_geojson_download_is_valid_and_matches_the_table(page, server_url, context):
     open_app(page, server_url, "?thema=jeugd")
     wait_idle(page)
