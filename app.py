@@ -23,7 +23,7 @@ from streamlit_folium import st_folium
 from loaders import cbs as cbs_loader
 from loaders.regions import REGION_LABELS, REGION_TYPES
 from loaders.registry import REGISTRY_DIR, STALE_AFTER_DAYS, load_registry
-from loaders.vocabulary import CONFIDENCE, COVERAGE_BASIS, KINDS, STATUS_GROUP_LABELS, STATUSES, THEMES
+from loaders.vocabulary import CONFIDENCE, KINDS, STATUS_GROUP_LABELS, STATUSES, THEMES
 from layers import mapview, panels
 from layers.assets import STATIC_DIR, component_asset_base
 from layers.export import export_filename, to_csv, to_geojson
@@ -549,15 +549,23 @@ def proposal_tab(state: ViewState, sel: Selection) -> None:
         values["status"] = choice("Status", "status", STATUSES, c3)
         c1, c2 = st.columns(2)
         values["gemeenten"] = c1.text_area(
-            "Gemeenten (namen, één per regel of met komma's)", value=defaults["gemeenten"], key=f"p_gemeenten_{suffix}"
+            "Gemeenten die een bron noemt (namen, één per regel of met komma's)", value=defaults["gemeenten"], key=f"p_gemeenten_{suffix}"
         )
         values["regions"] = c2.text_area(
-            "Regio's (bijv. jeugdregio:JZ13, of 'landelijk')", value=defaults["regions"], key=f"p_regions_{suffix}"
+            "Regio's die een bron noemt (bijv. jeugdregio:JZ13, of 'landelijk')", value=defaults["regions"], key=f"p_regions_{suffix}"
         )
         c1, c2 = st.columns(2)
-        values["coverage_basis"] = choice("Basis werkgebied", "coverage_basis", COVERAGE_BASIS, c1)
-        values["coverage_note"] = c2.text_input(
-            "Toelichting werkgebied", value=defaults["coverage_note"], key=f"p_note_{suffix}"
+        values["derived_gemeenten"] = c1.text_area(
+            "Afgeleide gemeenten (door u vertaald uit een regionaam)", value=defaults["derived_gemeenten"],
+            key=f"p_dgemeenten_{suffix}",
+        )
+        values["derived_regions"] = c2.text_area(
+            "Afgeleide regio's (door u vertaald uit een regionaam)", value=defaults["derived_regions"],
+            key=f"p_dregions_{suffix}",
+        )
+        values["coverage_note"] = st.text_input(
+            "Toelichting werkgebied (hoe is het afgeleid, of: wat zeggen de bronnen als er geen gebied bekend is)",
+            value=defaults["coverage_note"], key=f"p_note_{suffix}",
         )
         values["sources"] = st.text_area(
             "Bronnen: één URL per regel, eventueel gevolgd door | en de velden die de bron onderbouwt "

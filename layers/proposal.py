@@ -39,14 +39,16 @@ from typing import Any
 import pandas as pd
 
 from loaders.cbs import CbsData
+from loaders.messages import Message
 from loaders.registry import FIELD_ORDER, FORM_PATH, Problem, to_yaml, validate_text
-from layers.form_messages import dutch
 
-LIST_FIELDS: tuple[str, ...] = ("themes", "topics", "predecessors", "successors", "gemeenten", "regions")
+LIST_FIELDS: tuple[str, ...] = (
+    "themes", "topics", "predecessors", "successors", "gemeenten", "regions", "derived_gemeenten", "derived_regions",
+)
 LINE_LIST_FIELDS: tuple[str, ...] = ("hosts", "partners", "funding")
 YEAR_FIELDS: tuple[str, ...] = ("start_year", "end_year", "status_as_of")
 FORM_FIELDS: tuple[str, ...] = FIELD_ORDER  # one form field per registry field, same names
-REQUIRED_SCALARS: tuple[str, ...] = ("id", "name", "kind", "status", "coverage_basis", "confidence", "last_verified")
+REQUIRED_SCALARS: tuple[str, ...] = ("id", "name", "kind", "status", "confidence", "last_verified")
 ABOUT_SEPARATOR = "|"
 NATIONAL = "landelijk"
 
@@ -63,11 +65,13 @@ DEFAULTS: dict[str, Any] = {
     "end_year": "",
     "status": "active",
     "status_as_of": "",
+    "status_note": "",
     "predecessors": "",
     "successors": "",
     "gemeenten": "",
     "regions": "",
-    "coverage_basis": "stated",
+    "derived_gemeenten": "",
+    "derived_regions": "",
     "coverage_note": "",
     "host_gemeente": "",
     "host_coordinates": "",
@@ -171,7 +175,7 @@ def form_defaults(source: Any = None, cbs: CbsData | None = None, today: date | 
         return fields
     data = _as_mapping(source)
     is_network = "member_codes" in data
-    for key in ("id", "name", "kind", "status", "coverage_basis", "coverage_note", "host_basis", "confidence",
+    for key in ("id", "name", "kind", "status", "status_note", "coverage_note", "host_basis", "confidence",
                 "notes", "website"):
         fields[key] = _text(data.get(key))
     for key in ("topics", "predecessors", "successors", *LINE_LIST_FIELDS):
@@ -186,21 +190,25 @@ def form_defaults(source: Any = None, cbs: CbsData | None = None, today: date | 
     fields["last_verified"] = verified.isoformat() if isinstance(verified, date) else _text(verified)
     fields["sources"] = "\n".join(_source_line(s) for s in (data.get("sources") or ()) if _source_line(s))
     if not is_network:
-        fields["gemeenten"] = _lines(data.get("gemeenten"))
-        fields["regions"] = _lines(data.get("regions"))
+        for key in ("gemeenten", "regions", "derived_gemeenten", "derived_regions"):
+            fields[key] = _lines(data.get(key))
         fields["host_gemeente"] = _text(data.get("host_gemeente"))
         coordinates = data.get("host_coordinates")
         fields["host_coordinates"] = "" if _is_missing(coordinates) else ", ".join(str(c) for c in coordinates)
         return fields
 
-    regions = [str(r) for r in (data.get("regions") or ())]
-    members = [str(c) for c in (data.get("member_codes") or ())]
     if bool(data.get("national")):
         fields["regions"], fields["gemeenten"] = NATIONAL, ""
     else:
-        fields["regions"] = "\n".join(regions)
-        explicit = set(members) - (_region_members(cbs, regions) if cbs is not None and regions else set())
-        fields["gemeenten"] = "\n".join(_gemeente_names(cbs, explicit))
+        stated, derived = data.get("stated_codes") or (), data.get("derived_codes") or ()
+        if not stated and not derived:  # a row without certainty columns: its members as written
+            stated = data.get("member_codes") or ()
+        for prefix, codes in (("", stated), ("derived_", derived)):
+            regions = [str(r) for r in (data.get(f"{prefix}regions") or ())]
+            members = [str(c) for c in codes]
+            fields[f"{prefix}regions"] = "\n".join(regions)
+            explicit = set(members) - (_region_members(cbs, regions) if cbs is not None and regions else set())
+            fields[f"{prefix}gemeenten"] = "\n".join(_gemeente_names(cbs, explicit))
     host = _text(data.get("host_gemeente"))
     fields["host_gemeente"] = _gemeente_names(cbs, [host])[0] if host else ""
     lon, lat = data.get("host_lon"), data.get("host_lat")
@@ -344,11 +352,7 @@ def proposal_yaml(
     problems = list(problems)
     entry_id = entry.get("id")
     if known is not None and isinstance(entry_id, str) and entry_id in known and entry_id != editing:
-        problems.insert(
-            0,
-            Problem(FORM_PATH, 1, "id", f"id '{entry_id}' already exists in the registry; "
-                                        "edit that entry or choose another id"),
-        )
+        problems.insert(0, Problem(FORM_PATH, 1, "id", Message("id-exists", value=entry_id)))
     if any(p.is_error for p in problems):
         return None, problems
     return text, problems
@@ -361,7 +365,7 @@ def problems_by_field(problems: Iterable[Problem]) -> dict[str, list[str]]:
     for problem in problems:
         key = re.split(r"[\[.]", problem.field, maxsplit=1)[0]
         prefix = "" if problem.is_error else "let op: "
-        grouped.setdefault(key, []).append(f"{prefix}{dutch(problem.message)}")
+        grouped.setdefault(key, []).append(f"{prefix}{problem.text('nl')}")
     return grouped
 
 
@@ -375,7 +379,8 @@ GAPS: dict[str, tuple[str, str]] = {
     "status-unknown": ("status", "Status onbekend: bestaat het netwerk nog?"),
     "no-website": ("website", "Geen website"),
     "no-host": ("host_gemeente", "Geen vestigingsplaats: geen marker op de kaart"),
-    "derived-coverage": ("coverage_basis", "Werkgebied afgeleid uit een regionaam, niet uit een bron"),
+    "derived-coverage": ("derived_regions", "Werkgebied (deels) afgeleid uit een regionaam, niet uit een bron"),
+    "unknown-coverage": ("gemeenten", "Werkgebied onbekend: het netwerk kleurt geen gebied op de kaart"),
     "low-confidence": ("confidence", "Lage betrouwbaarheid: meer of betere bronnen nodig"),
     "stale": ("last_verified", "Lang niet gecontroleerd tegen de bronnen"),
 }
@@ -410,7 +415,8 @@ def curation_gaps(
             "no-host": not bool(record.get("national")) and (
                 _is_missing(record.get("host_lon")) or _is_missing(record.get("host_lat"))
             ),
-            "derived-coverage": record.get("coverage_basis") == "derived",
+            "derived-coverage": record.get("coverage_basis") in ("derived", "partly-derived"),
+            "unknown-coverage": record.get("coverage_basis") == "unknown",
             "low-confidence": record.get("confidence") == "low",
             "stale": _verified_days_ago(record.get("last_verified"), today) > limit,
         }

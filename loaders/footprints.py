@@ -29,10 +29,15 @@ class Network:
     themes: tuple[str, ...]
     status: str
     sources: tuple[str, ...]
-    member_codes: tuple[str, ...] = ()  # current CBS gemeente codes (GMxxxx), sorted
+    member_codes: tuple[str, ...] = ()  # the werkgebied: current CBS gemeente codes (GMxxxx), sorted
+    # How certain each member is: named by a source (stated) or mapped by us from a region name
+    # (derived); member_codes = stated_codes + derived_codes. None of them: werkgebied unknown.
+    stated_codes: tuple[str, ...] = ()
+    derived_codes: tuple[str, ...] = ()
     national: bool = False  # landelijk: works for the whole country
-    regions: tuple[str, ...] = ()  # "type:CODE" references as resolved
-    coverage_basis: str = "stated"  # stated | derived | national
+    regions: tuple[str, ...] = ()  # "type:CODE" of the stated regions, as resolved
+    derived_regions: tuple[str, ...] = ()  # "type:CODE" of the derived regions
+    coverage_basis: str = "stated"  # national | stated | partly-derived | derived | unknown
     coverage_note: str = ""
     topics: tuple[str, ...] = ()
     hosts: tuple[str, ...] = ()
@@ -41,6 +46,7 @@ class Network:
     start_year: int | None = None
     end_year: int | None = None
     status_as_of: int | None = None
+    status_note: str = ""
     confidence: str = "medium"
     last_verified: str | None = None  # ISO date
     host_gemeente: str | None = None  # GM code of the host location, if a gemeente

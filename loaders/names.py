@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from loaders.cbs import CbsData
+from loaders.messages import Choices, Message
 from loaders.regions import (
     REGION_ALIASES,
     REGION_CODE_PREFIX,
@@ -95,7 +96,7 @@ _REGION_CODE = re.compile(r"([a-z]{2})\s*-?\s*(\d{1,4})", re.IGNORECASE)
 class ResolutionError(ValueError):
     """Base class: a reference that cannot be resolved; ``suggestions`` lists close names."""
 
-    def __init__(self, message: str, suggestions: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: Message, suggestions: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.suggestions = suggestions
@@ -119,7 +120,7 @@ class Resolution:
 
     codes: tuple[str, ...]
     label: str  # the CBS name of the gemeente, or "type:CODE" of a region, or "landelijk"
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Message, ...] = ()
     national: bool = False
 
 
@@ -158,16 +159,6 @@ def _did_you_mean(query: str, choices: dict[str, str], n: int = 3) -> tuple[str,
         if choices[choice] not in seen:
             seen.append(choices[choice])
     return tuple(seen[:n])
-
-
-def _suggestion_text(suggestions: tuple[str, ...]) -> str:
-    if not suggestions:
-        return ""
-    return "; did you mean " + " or ".join(f"'{s}'" for s in suggestions) + "?"
-
-
-def _join(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 class NameResolver:
@@ -226,7 +217,7 @@ class NameResolver:
         """Resolve a gemeente name or code to current codes (several for a split gemeente)."""
         raw = str(text).strip()
         if not raw:
-            raise UnknownGemeenteError("empty gemeente name")
+            raise UnknownGemeenteError(Message("gemeente-empty"))
         code_match = _GEMEENTE_CODE.fullmatch(raw)
         if code_match:
             code = f"GM{int(code_match.group(1)):04d}"
@@ -234,29 +225,21 @@ class NameResolver:
                 return Resolution((code,), self._names[code])
             if code in self._historic:
                 return self._resolve_historic(code, raw)
-            raise UnknownGemeenteError(
-                f"unknown gemeente code {code}: not a current gemeente and not in the herindelingen"
-            )
+            raise UnknownGemeenteError(Message("gemeente-code-unknown", code=code))
         key = normalize(raw)
         if key in self._by_name:
             code = self._by_name[key]
             return Resolution((code,), self._names[code])
         if key in self._ambiguous:
             options = tuple(self._names[c] for c in self._ambiguous[key])
-            raise AmbiguousGemeenteError(
-                f"'{raw}' is ambiguous: write " + " or ".join(f"'{o}'" for o in options), options
-            )
+            raise AmbiguousGemeenteError(Message("gemeente-ambiguous", value=raw, options=Choices(options)), options)
         code = self._aliases.get(key) or self._historic_by_name.get(key)
         if code is not None:
             if code in self._names:
                 return Resolution((code,), self._names[code])
             return self._resolve_historic(code, raw)
         suggestions = _did_you_mean(raw, self._display)
-        raise UnknownGemeenteError(
-            f"unknown gemeente '{raw}'{_suggestion_text(suggestions)} "
-            "(for a town or village, give the gemeente it is part of)",
-            suggestions,
-        )
+        raise UnknownGemeenteError(Message("gemeente-unknown", value=raw, suggestions=suggestions), suggestions)
 
     def _successors(self, code: str, depth: int = 0) -> list[str]:
         """Current codes a historic code ended up in (following later mergers)."""
@@ -276,17 +259,13 @@ class NameResolver:
         old_name, date = rows[0]["old_name"], rows[0]["date"]
         codes = self._successors(old_code)
         if not codes:
-            raise UnknownGemeenteError(f"historic gemeente {old_name} ({old_code}) has no current successor")
+            raise UnknownGemeenteError(Message("gemeente-no-successor", old=old_name, code=old_code))
         names = [self._names[c] for c in codes]
-        written = "" if normalize(raw) == normalize(old_name) else f", written '{raw}'"
+        written = "" if normalize(raw) == normalize(old_name) else raw
         if len(codes) == 1:
-            warning = f"historic gemeente {old_name}{written} (merged into {names[0]} on {date})"
+            warning = Message("gemeente-historic", old=old_name, written=written, new=names[0], date=date)
         else:
-            warning = (
-                f"historic gemeente {old_name}{written} (split on {date} between {_join(names)}; "
-                f"{'both' if len(codes) == 2 else f'all {len(codes)}'} are included; "
-                "list the current gemeenten to be precise)"
-            )
+            warning = Message("gemeente-split", old=old_name, written=written, names=tuple(names), date=date)
         return Resolution(tuple(sorted(codes)), old_name, (warning,))
 
     # -- regions -----------------------------------------------------------------------
@@ -340,8 +319,7 @@ class _RegionIndex:
         )
         suggestions = _did_you_mean(key, choices)
         raise UnknownRegionError(
-            f"unknown region type '{text.strip()}'{_suggestion_text(suggestions)} "
-            f"(types: {', '.join(REGION_TYPES)})",
+            Message("region-type-unknown", value=text.strip(), suggestions=suggestions, types=", ".join(REGION_TYPES)),
             suggestions,
         )
 
@@ -359,22 +337,23 @@ class _RegionIndex:
     def _code(self, region_type: str, value: str) -> str:
         names = self.names[region_type]
         if not value:
-            raise UnknownRegionError(f"no {region_type} named after '{region_type}:'; write {region_type}:code or name")
+            raise UnknownRegionError(Message("region-empty", type=region_type))
         code_match = _REGION_CODE.fullmatch(value)
         if code_match and code_match.group(1).upper() in REGION_CODE_PREFIX.values():
             prefix, number = code_match.group(1).upper(), int(code_match.group(2))
             if prefix != REGION_CODE_PREFIX[region_type]:
                 other = next(t for t, p in REGION_CODE_PREFIX.items() if p == prefix)
                 raise UnknownRegionError(
-                    f"{value.upper()} is a {other} code, not a {region_type} code; "
-                    f"write {other}:{value.upper()} or a {region_type} code ({REGION_CODE_PREFIX[region_type]}..)"
+                    Message("region-code-other-type", code=value.upper(), other=other, type=region_type,
+                            prefix=REGION_CODE_PREFIX[region_type])
                 )
             code = self.by_number[region_type].get(number)
             if code is None:
                 choices = {normalize(c): f"{c} ({n})" for c, n in names.items()}
                 suggestions = _did_you_mean(value, choices)
                 raise UnknownRegionError(
-                    f"unknown {region_type} code {value.upper()}{_suggestion_text(suggestions)}", suggestions
+                    Message("region-code-unknown", type=region_type, code=value.upper(), suggestions=suggestions),
+                    suggestions,
                 )
             return code
         index = self.by_name[region_type]
@@ -384,13 +363,13 @@ class _RegionIndex:
         choices = {normalize(n): n for n in names.values()} | {normalize(c): f"{c} ({n})" for c, n in names.items()}
         suggestions = _did_you_mean(value, choices)
         raise UnknownRegionError(
-            f"unknown {region_type} '{value}'{_suggestion_text(suggestions)}", suggestions
+            Message("region-unknown", type=region_type, value=value, suggestions=suggestions), suggestions
         )
 
     def _missing_type(self, raw: str) -> UnknownRegionError:
         key = normalize(raw)
         if key in {"nederland", "nationaal", "national", "heel nederland", "nl"}:
-            return UnknownRegionError(f"'{raw}' is not a region reference; did you mean 'landelijk'?", (NATIONAL,))
+            return UnknownRegionError(Message("region-national-word", value=raw), (NATIONAL,))
         hits = tuple(
             f"{region_type}:{self.names[region_type][index[variant]]}"
             for region_type, index in self.by_name.items()
@@ -398,10 +377,7 @@ class _RegionIndex:
             if variant in index
         )
         hits = tuple(dict.fromkeys(hits))[:4]
-        hint = _suggestion_text(hits) if hits else " (e.g. provincie:Fryslân, jeugdregio:JZ13)"
-        return UnknownRegionError(
-            f"region reference '{raw}' needs a type: write type:code, type:name or landelijk{hint}", hits
-        )
+        return UnknownRegionError(Message("region-no-type", value=raw, suggestions=hits), hits)
 
 
 def _region_key(text: str) -> str:

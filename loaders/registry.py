@@ -37,12 +37,16 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from inert import url_problem
 from loaders.cbs import GEODATA, CbsData
+from loaders.families import FAMILIES_FILE, Family, check_families
 from loaders.footprints import Network, networks_frame
+from loaders.messages import Labels, Message
 from loaders.names import NATIONAL, ResolutionError, normalize, resolver_for
 from loaders.snapshot import NL_BOUNDS_WGS84
-from loaders.vocabulary import CONFIDENCE, COVERAGE_BASIS, KINDS, STATUSES, THEMES
-from loaders.yaml_source import MAX_BYTES, Location, Problem, YamlDocument, decode, field_name, parse
+from loaders.text_rules import NAME_FIELDS, SHOWN_FIELDS, placeholder, reads_as_english
+from loaders.vocabulary import CONFIDENCE, KINDS, STATUSES, THEMES
+from loaders.yaml_source import Location, Problem, YamlDocument, decode, field_name, parse, read_bounded
 
 __all__ = [
     "FIELD_ORDER",
@@ -64,14 +68,17 @@ FORM_PATH = "<formulier>"
 # Field order of geodata/registry/README.md; to_yaml writes entries in this order.
 FIELD_ORDER: tuple[str, ...] = (
     "id", "name", "kind", "themes", "topics", "hosts", "partners", "website",
-    "start_year", "end_year", "status", "status_as_of", "predecessors", "successors",
-    "gemeenten", "regions", "coverage_basis", "coverage_note", "host_gemeente",
+    "start_year", "end_year", "status", "status_as_of", "status_note", "predecessors", "successors",
+    "gemeenten", "regions", "derived_gemeenten", "derived_regions", "coverage_note", "host_gemeente",
     "host_coordinates", "host_basis", "confidence", "last_verified", "funding", "sources", "notes",
 )
 SOURCE_FIELDS: tuple[str, ...] = ("url", "about")
 
 STALE_AFTER_DAYS = 730  # warn when an entry was not checked against its sources for two years
-STATUS_STALE_YEARS = 5  # warn when 'active' rests on a source older than this
+# 'active' (and 'in-formation') need a source from the last three years; older evidence means
+# the status is unknown now (status: unknown, with a status_note saying what was last found).
+STATUS_STALE_YEARS = 3
+CURRENT_STATUSES: tuple[str, ...] = ("active", "in-formation")
 HOST_TOLERANCE_DEG = 0.02  # about 2 km: host coordinates this close to a gemeente are fine
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -80,14 +87,13 @@ SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 # -- field validators -------------------------------------------------------------------
 
 
-def _fail(message: str) -> PydanticCustomError:
+def _fail(message: Message) -> PydanticCustomError:
     # The message goes in the context, so braces in user text are never treated as a template.
     return PydanticCustomError("registry", "{message}", {"message": message})
 
 
-def _suggest(value: str, choices: list[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+def _suggest(value: str, choices: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6))
 
 
 def _vocabulary(label: str, vocabulary: dict[str, str]):
@@ -95,8 +101,8 @@ def _vocabulary(label: str, vocabulary: dict[str, str]):
 
     def check(value: str) -> str:
         if value not in vocabulary:
-            hint = _suggest(value, allowed) or f" (allowed: {', '.join(allowed)})"
-            raise _fail(f"unknown {label} '{value}'{hint}")
+            raise _fail(Message("value-unknown", vocabulary=label, value=value,
+                                suggestions=_suggest(value, allowed), allowed=allowed))
         return value
 
     return check
@@ -104,22 +110,16 @@ def _vocabulary(label: str, vocabulary: dict[str, str]):
 
 def _slug(value: str) -> str:
     if not SLUG.fullmatch(value):
-        raise _fail(f"'{value}' is not a slug (lower-case letters, digits and single hyphens, e.g. 'wsd-friesland')")
+        raise _fail(Message("slug-invalid", value=value))
     return value
 
 
 def _http_url(value: str) -> str:
-    """Only absolute http(s) URLs: they end up as links in the app and in exports."""
-    if value != value.strip() or any(ch.isspace() for ch in value):
-        raise _fail(f"URL '{value}' contains spaces")
-    parts = urlsplit(value)
-    scheme = parts.scheme.lower()
-    if not scheme:
-        raise _fail(f"'{value}' is not an absolute URL; write it with https://")
-    if scheme not in ("http", "https"):
-        raise _fail(f"URL scheme '{scheme}:' not allowed in '{value}'; only http and https")
-    if not parts.hostname or "." not in parts.hostname:
-        raise _fail(f"URL '{value}' has no host name")
+    """Only absolute http(s) URLs: they end up as links in the app and in exports (``inert``)."""
+    problem = url_problem(value)
+    if problem is not None:
+        code, params = problem
+        raise _fail(Message(code, **params))
     return value
 
 
@@ -130,7 +130,7 @@ def _none_as_empty(value: Any) -> Any:
 
 def _text(value: str) -> str:
     if not value.strip():
-        raise _fail("empty text")
+        raise _fail(Message("text-empty"))
     return value.strip()
 
 
@@ -144,7 +144,6 @@ Kind = Annotated[str, AfterValidator(_vocabulary("kind", KINDS))]
 Theme = Annotated[str, AfterValidator(_vocabulary("theme", THEMES))]
 Status = Annotated[str, AfterValidator(_vocabulary("status", STATUSES))]
 Confidence = Annotated[str, AfterValidator(_vocabulary("confidence", CONFIDENCE))]
-CoverageBasis = Annotated[str, AfterValidator(_vocabulary("coverage_basis", COVERAGE_BASIS))]
 
 
 def _source_shorthand(value: Any) -> Any:
@@ -178,11 +177,13 @@ class RegistryEntry(BaseModel):
     end_year: Year | None = None
     status: Status
     status_as_of: Year | None = None
+    status_note: Text | None = None
     predecessors: SlugList = []
     successors: SlugList = []
     gemeenten: TextList = []
     regions: TextList = []
-    coverage_basis: CoverageBasis
+    derived_gemeenten: TextList = []
+    derived_regions: TextList = []
     coverage_note: Text | None = None
     host_gemeente: Text | None = None
     host_coordinates: tuple[float, float] | None = None
@@ -207,29 +208,43 @@ def _pydantic_problems(error: ValidationError, doc: YamlDocument, path: str) -> 
         loc: Location = tuple(item["loc"])
         kind = item["type"]
         line = doc.line_of(loc)
+        message: Message
         if kind == "extra_forbidden":
             key = str(loc[-1])
             known = SOURCE_FIELDS if len(loc) > 1 else FIELD_ORDER
-            hint = _suggest(key, known) or " (the fields are listed in geodata/registry/README.md)"
-            message = f"unknown field '{key}'{hint}"
+            message = Message("field-unknown", key=key, suggestions=_suggest(key, known))
         elif kind == "missing":
             line = doc.line_of(loc[:-1])
-            message = "required field is missing"
-            if loc == ("sources",):
-                message += "; at least one source (url) is required"
+            message = Message("sources-missing" if loc == ("sources",) else "field-missing")
         elif kind == "too_short" and loc == ("themes",):
-            message = "at least one theme is required"
+            message = Message("themes-empty")
         elif kind == "too_short" and loc == ("sources",):
-            message = "at least one source is required"
+            message = Message("sources-empty")
         elif kind == "registry":
-            message = str(item["ctx"]["message"])
+            message = item["ctx"]["message"]
         else:
-            message = item["msg"]
+            params: dict[str, Any] = {"detail": item["msg"], **(item.get("ctx") or {})}
             value = item.get("input")
             if isinstance(value, (str, int, float, bool, date)) or value is None:
-                message += f" (got {value!r})"
+                params["value"] = value
+            params["limit"] = params.get("ge", params.get("le", ""))
+            message = Message(_SCHEMA_CODES.get(kind, "value-invalid"), **params)
         problems.append(Problem(path, line, field_name(loc), message))
     return problems
+
+
+# pydantic's error types -> message codes (loaders.messages), for the Dutch texts.
+_SCHEMA_CODES: dict[str, str] = {
+    "int_type": "not-integer", "int_parsing": "not-integer", "int_from_float": "not-integer",
+    "greater_than_equal": "too-small", "less_than_equal": "too-large",
+    "date_type": "not-date", "date_parsing": "not-date", "date_from_datetime_inexact": "not-date",
+    "date_from_datetime_parsing": "not-date", "date_future": "not-date", "date_past": "not-date",
+    "tuple_type": "not-pair", "too_long": "not-pair", "too_short": "not-pair", "float_type": "not-pair", "float_parsing": "not-pair",
+    "finite_number": "not-pair",
+    "string_type": "not-text", "list_type": "not-list", "model_type": "not-mapping",
+    "model_attributes_type": "not-mapping", "dict_type": "not-mapping", "bool_type": "not-yes-no",
+    "bool_parsing": "not-yes-no",
+}
 
 
 # -- checks against the geodata and the rest of the registry ----------------------------
@@ -237,10 +252,29 @@ def _pydantic_problems(error: ValidationError, doc: YamlDocument, path: str) -> 
 
 @dataclass
 class _Coverage:
-    codes: set[str] = field(default_factory=set)
-    regions: list[str] = field(default_factory=list)
+    """The werkgebied of one entry as CBS codes: stated by a source, derived by us, or national."""
+
+    stated: set[str] = field(default_factory=set)
+    derived: set[str] = field(default_factory=set)
+    regions: list[str] = field(default_factory=list)  # "type:CODE" of the stated regions
+    derived_regions: list[str] = field(default_factory=list)
     national: bool = False
     host_code: str | None = None
+
+    @property
+    def codes(self) -> set[str]:
+        return self.stated | self.derived
+
+    @property
+    def basis(self) -> str:
+        """national | stated | partly-derived | derived | unknown (see COVERAGE_BASIS)."""
+        if self.national:
+            return "national"
+        if not self.codes:
+            return "unknown"
+        if not self.derived - self.stated:
+            return "stated"
+        return "partly-derived" if self.stated else "derived"
 
 
 class _Checker:
@@ -251,10 +285,10 @@ class _Checker:
         self.path = path
         self.problems: list[Problem] = []
 
-    def error(self, loc: Location, message: str) -> None:
+    def error(self, loc: Location, message: Message) -> None:
         self.problems.append(Problem(self.path, self.doc.line_of(loc), field_name(loc), message))
 
-    def warn(self, loc: Location, message: str) -> None:
+    def warn(self, loc: Location, message: Message) -> None:
         self.problems.append(Problem(self.path, self.doc.line_of(loc), field_name(loc), message, "warning"))
 
 
@@ -263,47 +297,64 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _resolve_coverage(check: _Checker, cbs: CbsData) -> _Coverage:
-    """Resolve gemeenten, regions and host_gemeente (straight from the data, so these are
-    reported even when another field failed the schema)."""
-    resolver = resolver_for(cbs)
-    data = check.doc.data
-    coverage = _Coverage()
+def _resolve_gemeenten(check: _Checker, key: str, resolver: Any) -> set[str]:
+    codes: set[str] = set()
     first_seen: dict[str, int] = {}
-    for index, text in enumerate(_list(data.get("gemeenten"))):
+    for index, text in enumerate(_list(check.doc.data.get(key))):
         if not isinstance(text, str):
             continue  # the schema reports the type
         try:
             resolved = resolver.gemeente(text)
         except ResolutionError as exc:
-            check.error(("gemeenten", index), exc.message)
+            check.error((key, index), exc.message)
             continue
         for warning in resolved.warnings:
-            check.warn(("gemeenten", index), warning)
+            check.warn((key, index), warning)
         for code in resolved.codes:
             if code in first_seen and len(resolved.codes) == 1:
-                name = resolver.gemeente_name(code)
-                check.warn(("gemeenten", index),
-                           f"'{text}' is {name} ({code}), already listed as item {first_seen[code] + 1}")
+                check.warn((key, index), Message("gemeente-repeated", value=text, name=resolver.gemeente_name(code),
+                                                 code=code, item=first_seen[code] + 1))
             first_seen.setdefault(code, index)
-        coverage.codes.update(resolved.codes)
-    regions = _list(data.get("regions"))
+        codes.update(resolved.codes)
+    return codes
+
+
+def _resolve_regions(check: _Checker, key: str, resolver: Any, coverage: _Coverage) -> tuple[set[str], list[str]]:
+    codes: set[str] = set()
+    labels: list[str] = []
+    regions = _list(check.doc.data.get(key))
     for index, text in enumerate(regions):
         if not isinstance(text, str):
             continue
         try:
             resolved = resolver.region(text)
         except ResolutionError as exc:
-            check.error(("regions", index), exc.message)
+            check.error((key, index), exc.message)
             continue
         if resolved.national:
-            if len(regions) > 1:
-                check.error(("regions", index), f"'{NATIONAL}' must be the only region (it means the whole country)")
-            coverage.national = True
+            if key != "regions":
+                check.error((key, index), Message("national-derived"))
+            elif len(regions) > 1:
+                check.error((key, index), Message("national-not-alone"))
+            coverage.national = key == "regions"
             continue
-        coverage.regions.append(resolved.label)
-        coverage.codes.update(resolved.codes)
-    host = data.get("host_gemeente")
+        labels.append(resolved.label)
+        codes.update(resolved.codes)
+    return codes, labels
+
+
+def _resolve_coverage(check: _Checker, cbs: CbsData) -> _Coverage:
+    """Resolve the werkgebied lists and host_gemeente (straight from the data, so these are
+    reported even when another field failed the schema)."""
+    resolver = resolver_for(cbs)
+    coverage = _Coverage()
+    coverage.stated = _resolve_gemeenten(check, "gemeenten", resolver)
+    coverage.derived = _resolve_gemeenten(check, "derived_gemeenten", resolver)
+    codes, coverage.regions = _resolve_regions(check, "regions", resolver, coverage)
+    coverage.stated |= codes
+    codes, coverage.derived_regions = _resolve_regions(check, "derived_regions", resolver, coverage)
+    coverage.derived |= codes
+    host = check.doc.data.get("host_gemeente")
     if isinstance(host, str) and host.strip():
         try:
             resolved = resolver.gemeente(host)
@@ -311,12 +362,87 @@ def _resolve_coverage(check: _Checker, cbs: CbsData) -> _Coverage:
             check.error(("host_gemeente",), exc.message)
         else:
             if len(resolved.codes) > 1:
-                check.error(("host_gemeente",), resolved.warnings[0] + "; name the one current gemeente of the host")
+                check.error(("host_gemeente",), Message("host-split", **resolved.warnings[0].params))
             else:
                 for warning in resolved.warnings:
                     check.warn(("host_gemeente",), warning)
                 coverage.host_code = resolved.codes[0]
     return coverage
+
+
+def _check_status(check: _Checker, entry: RegistryEntry, today: date) -> None:
+    if entry.status_as_of is not None and entry.status_as_of > today.year:
+        check.error(("status_as_of",), Message("status-year-future", year=entry.status_as_of))
+    if entry.status in CURRENT_STATUSES:
+        status = Labels("status", (entry.status,))
+        if entry.status_as_of is None:
+            check.warn(("status",), Message("active-undated", status=status))
+        elif today.year - entry.status_as_of > STATUS_STALE_YEARS:
+            check.warn(("status_as_of",), Message("active-stale", status=status, year=entry.status_as_of,
+                                                  years=STATUS_STALE_YEARS))
+        if entry.status == "active" and entry.end_year is not None and entry.end_year < today.year:
+            check.warn(("end_year",), Message("active-ended", end=entry.end_year))
+
+
+def _check_dates(check: _Checker, entry: RegistryEntry, today: date) -> None:
+    if entry.start_year is not None and entry.end_year is not None and entry.end_year < entry.start_year:
+        check.error(("end_year",), Message("end-before-start", end=entry.end_year, start=entry.start_year))
+    if entry.last_verified is None:
+        return
+    if entry.last_verified > today:
+        check.error(("last_verified",), Message("verified-future", value=entry.last_verified.isoformat(),
+                                                today=today.isoformat()))
+        return
+    age = (today - entry.last_verified).days
+    if age > STALE_AFTER_DAYS:
+        check.warn(("last_verified",), Message("verified-stale", days=age, value=entry.last_verified.isoformat()))
+
+
+_WERKGEBIED_FIELDS = ("gemeenten", "regions", "derived_gemeenten", "derived_regions")
+
+
+def _check_werkgebied(check: _Checker, entry: RegistryEntry, coverage: _Coverage) -> None:
+    data = check.doc.data
+    if coverage.national and (_list(data.get("gemeenten")) or _list(data.get("derived_gemeenten"))
+                              or _list(data.get("derived_regions"))):
+        key = next(k for k in ("gemeenten", "derived_gemeenten", "derived_regions") if _list(data.get(k)))
+        check.error((key,), Message("national-with-gemeenten"))
+    if any(getattr(entry, key) is None for key in _WERKGEBIED_FIELDS):
+        return  # a werkgebied field failed the schema: that error says enough
+    written = any(_list(data.get(k)) for k in _WERKGEBIED_FIELDS)
+    note = data.get("coverage_note")
+    if entry.coverage_note or (isinstance(note, str) and note.strip()):
+        return
+    if _list(data.get("derived_gemeenten")) or _list(data.get("derived_regions")):
+        key = "derived_regions" if _list(data.get("derived_regions")) else "derived_gemeenten"
+        check.error((key,), Message("coverage-note-derived"))
+    elif not written:
+        check.error(("gemeenten",) if "gemeenten" in data else ("regions",), Message("coverage-note-unknown"))
+
+
+def _shown_texts(data: dict[str, Any]) -> list[tuple[Location, str, bool]]:
+    """(location, text, is a name) of every shown text field as written."""
+    texts = []
+    for key in SHOWN_FIELDS:
+        value = data.get(key)
+        in_name = key in NAME_FIELDS
+        if isinstance(value, str):
+            texts.append(((key,), value, in_name))
+        elif isinstance(value, list):
+            texts.extend(((key, i), item, in_name) for i, item in enumerate(value) if isinstance(item, str))
+    return texts
+
+
+def _check_texts(check: _Checker) -> None:
+    """Placeholders and English in the texts the Dutch page shows."""
+    for loc, text, in_name in _shown_texts(check.doc.data):
+        found = placeholder(text, in_name=loc[0] == "name")
+        if found is not None:
+            (check.error if loc == ("name",) else check.warn)(loc, Message("text-placeholder", found=found))
+            continue
+        words = reads_as_english(text)
+        if words:
+            check.warn(loc, Message("text-english", words=", ".join(words[:4])))
 
 
 def _check_entry(
@@ -328,56 +454,21 @@ def _check_entry(
     expected_id: str | None,
     today: date,
 ) -> None:
-    """Facts the schema cannot see: file name, years, dates, coverage rules, ids, coordinates."""
+    """Facts the schema cannot see: file name, years, dates, coverage rules, ids, coordinates, texts."""
     # ``entry`` may be partial (fields that failed the schema are None): check what is there.
     if expected_id is not None and entry.id is not None and entry.id != expected_id:
-        check.error(("id",), f"id '{entry.id}' must equal the file name '{expected_id}' "
-                             f"(rename the file to {entry.id}.yaml or change the id)")
-    if entry.start_year is not None and entry.end_year is not None and entry.end_year < entry.start_year:
-        check.error(("end_year",), f"end_year {entry.end_year} is before start_year {entry.start_year}")
-    if entry.status_as_of is not None and entry.status_as_of > today.year:
-        check.error(("status_as_of",), f"status_as_of {entry.status_as_of} is in the future")
-    if entry.status == "active":
-        if entry.status_as_of is not None and today.year - entry.status_as_of > STATUS_STALE_YEARS:
-            check.warn(("status_as_of",), f"status 'active' rests on a source from {entry.status_as_of}, "
-                                          f"over {STATUS_STALE_YEARS} years ago; is it still active?")
-        if entry.end_year is not None and entry.end_year < today.year:
-            check.warn(("end_year",), f"end_year {entry.end_year} has passed but status is 'active'")
-
-    if entry.last_verified is None:
-        pass
-    elif entry.last_verified > today:
-        check.error(("last_verified",), f"last_verified {entry.last_verified.isoformat()} is in the future "
-                                        f"(today is {today.isoformat()})")
-    else:
-        age = (today - entry.last_verified).days
-        if age > STALE_AFTER_DAYS:
-            check.warn(("last_verified",), f"not verified for {age} days (since {entry.last_verified.isoformat()}); "
-                                           "check the entry against its sources")
-
-    if entry.regions is not None and entry.gemeenten is not None:
-        national_ref = [normalize(r) for r in entry.regions] == [NATIONAL]
-        if entry.coverage_basis == "national" and not national_ref:
-            check.error(("coverage_basis",), f"coverage_basis 'national' needs regions: [{NATIONAL}]")
-        if national_ref and entry.coverage_basis not in (None, "national"):
-            check.error(("coverage_basis",), f"regions: [{NATIONAL}] needs coverage_basis: national")
-        if national_ref and entry.gemeenten:
-            check.error(("gemeenten",), f"a national network (regions: [{NATIONAL}]) lists no gemeenten")
-        if not entry.gemeenten and not entry.regions:
-            check.error(("gemeenten",) if "gemeenten" in check.doc.data else ("regions",),
-                        f"give gemeenten or regions (regions: [{NATIONAL}] for a national network)")
-    if entry.coverage_basis == "derived" and not entry.coverage_note:
-        check.error(("coverage_basis",), "coverage_basis 'derived' needs a coverage_note saying how the "
-                                         "region name was mapped to CBS regions or gemeenten")
-
+        check.error(("id",), Message("id-file-name", value=entry.id, expected=expected_id))
+    _check_dates(check, entry, today)
+    _check_status(check, entry, today)
+    _check_werkgebied(check, entry, coverage)
+    _check_texts(check)
     for key in ("predecessors", "successors"):
         for index, other in enumerate(getattr(entry, key) or ()):
             if other == entry.id:
-                check.error((key, index), f"'{other}' is this entry itself")
+                check.error((key, index), Message("id-self", value=other))
             elif known_ids is not None and other not in known_ids:
-                hint = _suggest(other, sorted(known_ids)) or " (no registry file has this id)"
-                check.error((key, index), f"unknown registry id '{other}'{hint}")
-
+                check.error((key, index), Message("id-unknown", value=other,
+                                                  suggestions=_suggest(other, sorted(known_ids))))
     if entry.host_coordinates is not None:
         _check_coordinates(check, entry.host_coordinates, cbs)
 
@@ -387,14 +478,14 @@ def _check_coordinates(check: _Checker, coordinates: tuple[float, float], cbs: C
     min_lon, min_lat, max_lon, max_lat = NL_BOUNDS_WGS84
     if not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
         swapped = min_lon <= lat <= max_lon and min_lat <= lon <= max_lat
-        hint = "; did you swap them? write [lon, lat]" if swapped else ""
-        check.error(("host_coordinates",), f"[{lon}, {lat}] is outside the Netherlands (expected [lon, lat] with "
-                                           f"lon {min_lon}–{max_lon} and lat {min_lat}–{max_lat}){hint}")
+        check.error(("host_coordinates",), Message("coordinates-outside", lon=lon, lat=lat,
+                                                   lon_range=f"{min_lon}–{max_lon}", lat_range=f"{min_lat}–{max_lat}",
+                                                   swapped=swapped))
         return
     point = shapely.Point(lon, lat)
     near = cbs.gemeenten.sindex.query(point, predicate="dwithin", distance=HOST_TOLERANCE_DEG)
     if len(near) == 0:
-        check.warn(("host_coordinates",), f"[{lon}, {lat}] is not in any gemeente (in the sea or abroad?)")
+        check.warn(("host_coordinates",), Message("coordinates-sea", lon=lon, lat=lat))
 
 
 def _network(entry: RegistryEntry, coverage: _Coverage, problems: list[Problem], source_file: str) -> Network:
@@ -406,9 +497,12 @@ def _network(entry: RegistryEntry, coverage: _Coverage, problems: list[Problem],
         status=entry.status,
         sources=tuple(source.url for source in entry.sources),
         member_codes=() if coverage.national else tuple(sorted(coverage.codes)),
+        stated_codes=() if coverage.national else tuple(sorted(coverage.stated)),
+        derived_codes=() if coverage.national else tuple(sorted(coverage.derived - coverage.stated)),
         national=coverage.national,
         regions=tuple(coverage.regions),
-        coverage_basis=entry.coverage_basis,
+        derived_regions=tuple(coverage.derived_regions),
+        coverage_basis=coverage.basis,
         coverage_note=entry.coverage_note or "",
         topics=tuple(entry.topics),
         hosts=tuple(entry.hosts),
@@ -417,6 +511,7 @@ def _network(entry: RegistryEntry, coverage: _Coverage, problems: list[Problem],
         start_year=entry.start_year,
         end_year=entry.end_year,
         status_as_of=entry.status_as_of,
+        status_note=entry.status_note or "",
         confidence=entry.confidence,
         last_verified=entry.last_verified.isoformat(),
         host_gemeente=coverage.host_code,
@@ -517,6 +612,7 @@ class RegistryResult:
     oldest_verified: date | None
     # last_verified of every entry that has a valid one, loaded or skipped (for --stale).
     verified: dict[str, date] = field(default_factory=dict)
+    families: list[Family] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -539,16 +635,20 @@ def load_registry(cbs: CbsData, folder: Path = REGISTRY_DIR, today: date | None 
     """Load every ``*.yaml`` in ``folder``; entries with errors are skipped and reported."""
     folder = Path(folder)
     today = today or date.today()
-    files = sorted(folder.glob("*.yaml"))
     problems: list[Problem] = []
+    if not folder.is_dir():
+        problems.append(Problem(_display_path(folder), 1, "file", Message("registry-missing")))
+    files = sorted(f for f in folder.glob("*.yaml") if f.name != FAMILIES_FILE)
+    if folder.is_dir() and not files:
+        problems.append(Problem(_display_path(folder), 1, "file", Message("registry-empty"), "warning"))
     for stray in sorted(folder.glob("*.yml")):
-        problems.append(Problem(_display_path(stray), 1, "file", "ignored: registry files end in .yaml", "warning"))
+        problems.append(Problem(_display_path(stray), 1, "file", Message("yml-ignored"), "warning"))
 
     parsed: list[tuple[Path, str, YamlDocument]] = []
     skipped: list[tuple[str, str]] = []
     for file in files:
         shown = _display_path(file)
-        file_problems = _read_file(file, shown, parsed)
+        file_problems = _read_file(file, folder, shown, parsed)
         if file_problems:
             problems.extend(file_problems)
             skipped.append((file.name, _first_error(file_problems)))
@@ -566,7 +666,7 @@ def load_registry(cbs: CbsData, folder: Path = REGISTRY_DIR, today: date | None 
             if position != owner:
                 file, shown, doc = parsed[position]
                 problems.append(Problem(shown, doc.line_of(("id",)), "id",
-                                        f"duplicate id '{entry_id}' (also in {parsed[owner][0].name})"))
+                                        Message("id-duplicate", value=entry_id, other=parsed[owner][0].name)))
                 duplicates.add(position)
     known_ids = set(by_id)
 
@@ -586,6 +686,7 @@ def load_registry(cbs: CbsData, folder: Path = REGISTRY_DIR, today: date | None 
             networks.append(network)
 
     networks.sort(key=lambda n: (n.name.casefold(), n.id))
+    families = _load_families(folder, {n.id: n for n in networks}, known_ids, problems)
     verified = [date.fromisoformat(n.last_verified) for n in networks if n.last_verified]
     problems.sort(key=lambda p: (p.path, p.line, p.severity != "error"))
     return RegistryResult(
@@ -596,7 +697,26 @@ def load_registry(cbs: CbsData, folder: Path = REGISTRY_DIR, today: date | None 
         newest_verified=max(verified, default=None),
         oldest_verified=min(verified, default=None),
         verified=verified_by_id,
+        families=families,
     )
+
+
+def _load_families(
+    folder: Path, networks: dict[str, Network], known_ids: set[str], problems: list[Problem]
+) -> list[Family]:
+    """``families.yaml`` beside the entries, checked against them (no file: no families)."""
+    file = folder / FAMILIES_FILE
+    if not file.exists() and not file.is_symlink():
+        return []
+    shown = _display_path(file)
+    parsed: list[tuple[Path, str, YamlDocument]] = []
+    file_problems = _read_file(file, folder, shown, parsed)
+    problems.extend(file_problems)
+    if not parsed:
+        return []
+    families, family_problems = check_families(parsed[0][2], shown, networks, known_ids)
+    problems.extend(family_problems)
+    return families
 
 
 def _as_date(value: Any) -> date | None:
@@ -610,15 +730,13 @@ def _as_date(value: Any) -> date | None:
     return None
 
 
-def _read_file(file: Path, shown: str, parsed: list[tuple[Path, str, YamlDocument]]) -> list[Problem]:
-    """Size, encoding and YAML checks of one file; a good document is appended to ``parsed``."""
-    try:
-        size = file.stat().st_size
-        if size > MAX_BYTES:  # refuse before reading it
-            return [Problem(shown, 1, "file", f"file is {size:,} bytes, over the limit of {MAX_BYTES:,} bytes")]
-        raw = file.read_bytes()
-    except OSError as exc:
-        return [Problem(shown, 1, "file", f"cannot read file: {exc.strerror or exc}")]
+def _read_file(
+    file: Path, folder: Path, shown: str, parsed: list[tuple[Path, str, YamlDocument]]
+) -> list[Problem]:
+    """File type, size, encoding and YAML checks of one file; a good document is appended to ``parsed``."""
+    raw, problems = read_bounded(file, folder, shown)
+    if raw is None:
+        return problems
     text, problems = decode(raw, shown)
     if text is None:
         return problems

@@ -12,7 +12,8 @@ KINDS: dict[str, str] = {
     "kenniswerkplaats-jeugd": "Kenniswerkplaats / academische werkplaats jeugd",
     "academische-werkplaats-publieke-gezondheid": "Academische werkplaats publieke gezondheid",
     "kenniswerkplaats-onbegrepen-gedrag": "Kenniswerkplaats onbegrepen gedrag",
-    "regionaal-kennisnetwerk": "Regionaal kennisnetwerk of planbureau",
+    "regionaal-kennisnetwerk": "Regionaal kennisnetwerk",
+    "regionaal-kennisinstituut": "Regionaal kennisinstituut of planbureau",
     "landelijk-kennisinstituut": "Landelijk kennisinstituut",
     "landelijk-netwerk": "Landelijk netwerk",
     "landelijk-programma": "Landelijk programma",
@@ -66,8 +67,17 @@ CONFIDENCE: dict[str, str] = {
     "low": "Laag",
 }
 
+# How certain a network's werkgebied is (computed by the registry from the werkgebied fields:
+# gemeenten/regions are stated by a source, derived_gemeenten/derived_regions mapped by us).
 COVERAGE_BASIS: dict[str, str] = {
     "stated": "Werkgebied genoemd in de bron",
+    "partly-derived": "Werkgebied deels genoemd in de bron, deels afgeleid uit een regionaam",
     "derived": "Werkgebied afgeleid uit een regionaam",
+    "unknown": "Werkgebied onbekend",
     "national": "Landelijk",
+}
+# Per gemeente: how certain it is that a network works there.
+CERTAINTY: dict[str, str] = {
+    "stated": "zeker (genoemd in de bron)",
+    "derived": "mogelijk (afgeleid uit een regionaam)",
 }

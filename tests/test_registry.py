@@ -41,7 +41,7 @@ status_as_of: 2025
 predecessors: []
 gemeenten: [Leeuwarden, Achtkarspelen]
 regions: []
-coverage_basis: stated
+derived_regions: []
 host_gemeente: Leeuwarden
 confidence: high
 last_verified: 2026-11-01
@@ -101,7 +101,10 @@ def test_region_reference_gives_all_member_gemeenten_and_their_footprint(good, c
     g = cbs_data.gemeenten
     expected = tuple(sorted(g.loc[g["jeugdregio_code"] == "JZ13", "code"]))
     assert row["member_codes"] == expected and len(expected) == 6
-    assert row["regions"] == ("jeugdregio:JZ13",)
+    # The fixture maps "regio Amsterdam-Amstelland" to jeugdregio JZ13 itself: derived, per gemeente too.
+    assert row["derived_regions"] == ("jeugdregio:JZ13",) and row["regions"] == ()
+    assert row["derived_codes"] == expected and row["stated_codes"] == ()
+    assert row["coverage_basis"] == "derived"
     region = cbs_data.regions
     jz13 = region.loc[(region["region_type"] == "jeugdregio") & (region["code"] == "JZ13"), "geometry"].item()
     assert row["geometry"].symmetric_difference(jz13).area < 1e-6 * jz13.area
@@ -180,16 +183,16 @@ CASES = [
      12, "regions[0]", "region reference 'Fryslân' needs a type"),
     ("landelijk with others", BASE.replace("regions: []", "regions: [landelijk, 'provincie:Utrecht']"), None,
      12, "regions[0]", "'landelijk' must be the only region"),
-    ("national without landelijk", BASE.replace("coverage_basis: stated", "coverage_basis: national"), None,
-     13, "coverage_basis", "coverage_basis 'national' needs regions: [landelijk]"),
-    ("landelijk without national basis",
+    ("landelijk as a derived region", BASE.replace("derived_regions: []", "derived_regions: [landelijk]"), None,
+     13, "derived_regions[0]", "'landelijk' belongs in regions, not in derived_regions"),
+    ("landelijk with a derived region",
      BASE.replace("gemeenten: [Leeuwarden, Achtkarspelen]", "gemeenten: []")
-     .replace("regions: []", "regions: [landelijk]"),
-     None, 13, "coverage_basis", "regions: [landelijk] needs coverage_basis: national"),
-    ("derived without note", BASE.replace("coverage_basis: stated", "coverage_basis: derived"), None,
-     13, "coverage_basis", "coverage_basis 'derived' needs a coverage_note"),
-    ("no gemeenten and no regions", BASE.replace("gemeenten: [Leeuwarden, Achtkarspelen]", "gemeenten: []"), None,
-     11, "gemeenten", "give gemeenten or regions"),
+     .replace("regions: []\nderived_regions: []", "regions: [landelijk]\nderived_regions: ['provincie:Utrecht']"),
+     None, 13, "derived_regions", "a national network (regions: [landelijk]) lists no gemeenten"),
+    ("derived without note", BASE.replace("derived_regions: []", "derived_regions: ['provincie:Fryslân']"), None,
+     13, "derived_regions", "a derived werkgebied (derived_gemeenten, derived_regions) needs a coverage_note"),
+    ("no werkgebied and no note", BASE.replace("gemeenten: [Leeuwarden, Achtkarspelen]", "gemeenten: []"), None,
+     11, "gemeenten", "no werkgebied given: if no source names an area, say so in coverage_note"),
     ("missing source", BASE[: BASE.index("sources:")], None,
      1, "sources", "required field is missing; at least one source (url) is required"),
     ("empty sources", BASE[: BASE.index("sources:")] + "sources: []\n", None,
@@ -348,7 +351,7 @@ def test_invalid_entries_are_skipped_and_reported_while_valid_ones_load(cbs_data
         ("alias-bomb.yaml", 2, "yaml", "anchor '&a' not allowed (anchors and aliases are refused)"),
         ("custom-tag.yaml", 3, "notes", "tag '!!python/object/apply:os.system' not allowed"),
         ("dup-id-copy.yaml", 1, "id", "duplicate id 'dup-id' (also in dup-id.yaml)"),
-        ("unknown-gemeente.yaml", 8, "gemeenten[1]", "unknown gemeente 'Amsterdm'; did you mean 'Amsterdam'?"),
+        ("unknown-gemeente.yaml", 9, "gemeenten[1]", "unknown gemeente 'Amsterdm'; did you mean 'Amsterdam'?"),
     ],
 )
 def test_bad_fixture_files_report_their_problem(cbs_data, file, line, field, message):
@@ -370,7 +373,7 @@ def test_yml_files_are_ignored_with_a_warning(cbs_data, tmp_path):
     shutil.copy(GOOD / "movisie.yaml", tmp_path / "movisie.yml")
     result = load_registry(cbs_data, tmp_path, today=TODAY)
     assert result.n_files == 0 and len(result.networks) == 0
-    assert result.warnings[0].message == "ignored: registry files end in .yaml"
+    assert "ignored: registry files end in .yaml" in [p.message for p in result.warnings]
 
 
 def test_empty_folder_gives_an_empty_frame_with_the_contract_columns(cbs_data, tmp_path):
@@ -419,13 +422,15 @@ def test_shipped_registry_passes_check(cbs_data):
     assert [str(p) for p in result.errors] == []
     assert len(result.networks) >= 90
     frame = result.networks
-    assert (frame["national"] | frame.geometry.notna()).all()
+    # An area for every network but the national ones and those whose werkgebied no source names.
+    assert (frame["national"] | frame.geometry.notna() | (frame["coverage_basis"] == "unknown")).all()
+    assert (frame.geometry.isna() == (frame["national"] | (frame["coverage_basis"] == "unknown"))).all()
 
 
 def test_a_field_that_failed_the_schema_draws_no_follow_up_errors(cbs_data):
     # regions is not a list: one type error, not also "give gemeenten or regions".
     text = BASE.replace("gemeenten: [Leeuwarden, Achtkarspelen]", "gemeenten: []").replace(
-        "regions: []", "regions: landelijk"
+        "\nregions: []", "\nregions: landelijk"
     )
     _, problems = check(text, cbs=cbs_data)
     assert [(p.line, p.field) for p in errors(problems)] == [(12, "regions")]
