@@ -3,7 +3,7 @@
 Registry files may be proposed by anyone and URL parameters by any visitor, so their text
 reaches the page only through these functions:
 
-* :func:`url_problem` / :func:`http_url`: which URLs may become links (absolute http(s) with a
+* :func:`url_problem` / :func:`allowed_url` / :func:`http_url`: which URLs may become links (absolute http(s) with a
   host name; the registry refuses others, the page shows them as text);
 * :func:`html_text` / :func:`html_link`: HTML text and links, also inert inside a JavaScript
   template literal (folium writes tooltips between backticks) and inside Jinja (branca compiles
@@ -55,12 +55,24 @@ def url_problem(value: str) -> tuple[str, dict[str, str]] | None:
     return None
 
 
+def allowed_url(value: object) -> str | None:
+    """``value`` (stripped) if :func:`url_problem` allows it as a link, as written; else None.
+
+    For data (exports): the URL exactly as the registry holds it. For HTML and Markdown use
+    :func:`http_url`, which also percent-encodes.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    return text if url_problem(text) is None else None
+
+
 def http_url(value: object) -> str | None:
     """``value`` as a link target if :func:`url_problem` allows it, unsafe characters encoded."""
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if url_problem(text) is not None:
+    if url_problem(text.replace(" ", "%20")) is not None:  # inner spaces get encoded below
         return None
     # Keep the reserved characters that structure a URL; encode quotes, brackets etc.
     return quote(text, safe=":/?#@!&+,;=%~*'")

@@ -56,10 +56,10 @@ def figure_1(results: Results, counts: Counts) -> None:
 
     samples = cold_load(counts.cold_load)
     labels = {
-        "imports": "imports (loaders, registry, layers.mapview)",
+        "imports": "imports (loaders, registry, webmap)",
         "geodata": "embedded CBS geodata (`cbs.load`)",
         "registry": "registry (`load_registry`)",
-        "map_data": "map data (`mapview.prepare_map_data`)",
+        "map_data": "map data (`mapdata.prepare_map_data`)",
         "total": "total in the process",
         "process": "process spawn to exit",
     }

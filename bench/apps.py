@@ -63,7 +63,7 @@ class AppSpec:
         """The value st_folium hands the script when gemeente ``code`` is clicked (for AppTest)."""
         if self.click_value == "drawing":
             return {"last_active_drawing": {"type": "Feature", "properties": {"code": code, "name": name}}}
-        # app.py reads the hidden code at the end of the tooltip (layers.mapview.parse_click).
+        # app.py reads the hidden code at the end of the tooltip (webmap.clicks.parse_click).
         return {"last_object_clicked_tooltip": f"{name} kk:gm:{code}", "last_object_clicked": {"lat": 52.0, "lng": 5.0}}
 
 
@@ -77,7 +77,7 @@ REAL = AppSpec(
     path=ROOT / "app.py",
     served=ROOT / "serve.py",  # as users get it (./dev app): front-end files compressed and cacheable
     theme_widget="Thema",
-    profile_text="{name} ({code})",  # layers.panels.gemeente_profile_md heading
+    profile_text="{name} ({code})",  # page.text.gemeente_profile_md heading
     all_networks_query="",
 )
 

@@ -65,16 +65,16 @@ class BrowserError(RuntimeError):
 
 
 def leaflet_dir() -> Path:
-    """The vendored Leaflet the app serves (``layers/static/leaflet``).
+    """The vendored Leaflet the app serves (``webmap/static/leaflet``).
 
     ``BENCH_LEAFLET_DIR`` overrides it. The naive app asks folium's CDN for Leaflet; those
     requests are answered from this folder so both apps run the same Leaflet, offline.
     """
-    candidates = [os.environ.get("BENCH_LEAFLET_DIR", ""), ROOT / "layers" / "static" / "leaflet"]
+    candidates = [os.environ.get("BENCH_LEAFLET_DIR", ""), ROOT / "webmap" / "static" / "leaflet"]
     for candidate in candidates:
         if candidate and (Path(candidate) / "leaflet.js").is_file():
             return Path(candidate)
-    raise BrowserError("no vendored leaflet.js in layers/static/leaflet (set BENCH_LEAFLET_DIR)")
+    raise BrowserError("no vendored leaflet.js in webmap/static/leaflet (set BENCH_LEAFLET_DIR)")
 
 
 PROBE = """

@@ -16,13 +16,13 @@ import json, time
 t0 = time.perf_counter()
 from loaders import cbs as cbs_loader
 from loaders.registry import load_registry
-from layers import mapview
+from webmap import basemap, mapdata
 t1 = time.perf_counter()
 cbs = cbs_loader.load()
 t2 = time.perf_counter()
 registry = load_registry(cbs)
 t3 = time.perf_counter()
-mapview.prepare_map_data(cbs)
+mapdata.prepare_map_data(cbs)
 t4 = time.perf_counter()
 print(json.dumps({"imports": t1 - t0, "geodata": t2 - t1, "registry": t3 - t2, "map_data": t4 - t3,
                   "total": t4 - t0, "networks": len(registry.networks)}))

@@ -31,14 +31,14 @@ def layer_compute_ms(runs: int) -> list[float]:
     """ms per filter change for selection + map build + st_folium's rendering (app.py's path)."""
     import streamlit_folium as sf
 
-    from layers import mapview
-    from layers.selection import Filter, apply_filter
+    from webmap import basemap, mapdata
+    from domain.selection import Filter, apply_filter
     from loaders import cbs as cbs_loader
     from loaders.registry import load_registry
 
     cbs = cbs_loader.load()
     networks = load_registry(cbs).networks
-    data = mapview.prepare_map_data(cbs)
+    data = mapdata.prepare_map_data(cbs)
     plan = REAL_PLAN(networks, runs + 1)
     filters, themes = [], set()
     for slug in plan:
@@ -47,8 +47,8 @@ def layer_compute_ms(runs: int) -> list[float]:
 
     def once(f: Filter) -> None:
         sel = apply_filter(networks, cbs, f)
-        base = mapview.base_map(data, tiles="none", asset_base="../static/")
-        groups = mapview.selection_layers(sel.networks, sel.gemeente_counts, data, outline="provincie")
+        base = basemap.base_map(data, tiles="none", asset_base="../static/")
+        groups = basemap.selection_layers(sel.networks, sel.gemeente_counts, data, outline="provincie")
         base.get_root().render()
         base.render()
         sf._get_html(base)
@@ -57,7 +57,7 @@ def layer_compute_ms(runs: int) -> list[float]:
         base.get_bounds()
         for idx, group in enumerate(groups):
             sf._get_feature_group_string(group, map=base, idx=idx)
-        sf._get_layer_control_string(mapview.layer_control(), base)
+        sf._get_layer_control_string(basemap.layer_control(), base)
 
     once(filters[0])  # warm: outline borders and imports are computed on first use
     times = []

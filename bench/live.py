@@ -24,7 +24,7 @@ from bench.browser import (
 from bench.server import StreamlitServer
 
 
-# Map data the app serves as a file instead of in the websocket (layers.mapview.write_topology).
+# Map data the app serves as a file instead of in the websocket (webmap.mapdata.write_topology).
 DATA_FILE = re.compile(r"/gemeenten-[0-9a-f]+\.js(\?|$)")
 
 

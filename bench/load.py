@@ -34,11 +34,11 @@ DEFAULT_MAX_RSS_GROWTH_MB = 300.0
 # A random point inside a gemeente where the gemeente itself (no marker) is on top.
 GEMEENTE_POINT = """(pick) => {
     const layers = [];
-    window.kkGemeenten.eachLayer(layer => layers.push(layer));
-    const rect = window.kkMap.getContainer().getBoundingClientRect();
+    window.Kenniskaart.gemeenteLayer.eachLayer(layer => layers.push(layer));
+    const rect = window.Kenniskaart.map.getContainer().getBoundingClientRect();
     for (let i = 0; i < layers.length; i++) {
         const layer = layers[(pick + i) % layers.length];
-        const p = window.kkMap.latLngToContainerPoint(layer.getBounds().getCenter());
+        const p = window.Kenniskaart.map.latLngToContainerPoint(layer.getBounds().getCenter());
         if (p.x < 5 || p.y < 5 || p.x > rect.width - 5 || p.y > rect.height - 5) continue;
         const el = document.elementFromPoint(rect.left + p.x, rect.top + p.y);
         if (el === layer.getElement()) return {x: rect.left + p.x, y: rect.top + p.y, code: layer.feature.properties.code};

@@ -100,6 +100,8 @@ def networks_frame(cbs: CbsData, networks: list[Network]) -> gpd.GeoDataFrame:
     for network in networks:
         lon, lat = host_point(cbs, network)
         row = {name: getattr(network, name) for name in Network.__dataclass_fields__}
+        if network.member_codes and not network.stated_codes and not network.derived_codes:
+            row["stated_codes"] = network.member_codes  # made without certainty (tests, older callers): as stated
         row["host_lon"], row["host_lat"] = lon, lat
         row["n_gemeenten"] = len(cbs.gemeenten) if network.national else len(network.member_codes)
         rows.append(row)

@@ -751,6 +751,17 @@ def _first_error(problems: list[Problem]) -> str:
     return f"line {first.line}: {first.field}: {first.message}"
 
 
+def read_entry(folder: Path, entry_id: str) -> dict[str, Any] | None:
+    """The entry ``<folder>/<entry_id>.yaml`` as written (for the edit form), if it reads cleanly."""
+    if not SLUG.fullmatch(entry_id):
+        return None
+    file = Path(folder) / f"{entry_id}.yaml"
+    parsed: list[tuple[Path, str, YamlDocument]] = []
+    if _read_file(file, Path(folder), file.name, parsed) or not parsed:
+        return None
+    return parsed[0][2].data
+
+
 # -- writing ----------------------------------------------------------------------------
 
 

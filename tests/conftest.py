@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-TEST_DATA = Path(__file__).resolve().parent / "data"
+# The fake PDOK server's fixtures, for every test that refreshes or pages through PDOK.
+from tests.pdok_server import pdok, pdok_server  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -15,3 +13,12 @@ def cbs_data():
     from loaders import cbs
 
     return cbs.load(2025)
+
+
+@pytest.fixture(scope="session")
+def sample_frame(cbs_data):
+    """The networks frame of the hand-made registry in ``tests/sample_networks.py``."""
+    from loaders.footprints import networks_frame
+    from tests.sample_networks import SAMPLE
+
+    return networks_frame(cbs_data, list(SAMPLE))

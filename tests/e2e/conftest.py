@@ -22,9 +22,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from bench.browser import CHROMIUM, CHROMIUM_ARGS  # one launch recipe for tests and bench
+from tests.e2e.pages import LOOPBACK
 
 ROOT = Path(__file__).resolve().parents[2]
-LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 SERVER_START_TIMEOUT = 60
 
 

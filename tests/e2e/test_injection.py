@@ -18,8 +18,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from bench.server import StreamlitServer
-from layers.style import html_text
-from tests.e2e.conftest import LOOPBACK
+from inert import html_text
+from tests.e2e.pages import LOOPBACK
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "tests/data/registry_hostile"
@@ -149,10 +149,10 @@ def marker_points(frame) -> list[dict]:
     return frame.evaluate(
         """() => {
             const out = [];
-            const rect = window.kkMap.getContainer().getBoundingClientRect();
-            window.kkMap.eachLayer(layer => {
+            const rect = window.Kenniskaart.map.getContainer().getBoundingClientRect();
+            window.Kenniskaart.map.eachLayer(layer => {
                 if (!(layer instanceof L.CircleMarker) || !layer.getTooltip()) return;
-                const p = window.kkMap.latLngToContainerPoint(layer.getLatLng());
+                const p = window.Kenniskaart.map.latLngToContainerPoint(layer.getLatLng());
                 out.push({x: rect.left + p.x, y: rect.top + p.y});
             });
             return out;
@@ -262,8 +262,8 @@ def hostile_standalone(tmp_path_factory) -> Path:
     """The exported standalone map of the whole hostile registry, written to a file."""
     from loaders import cbs as cbs_loader
     from loaders.registry import load_registry
-    from layers.selection import Filter, apply_filter
-    from layers.standalone import standalone_html
+    from domain.selection import Filter, apply_filter
+    from webmap.standalone import standalone_html
 
     cbs = cbs_loader.load()
     registry = load_registry(cbs, ROOT / HOSTILE)

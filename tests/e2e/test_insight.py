@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.test_browser import GEMEENTE_PATHS, MAP_FRAME, wait_idle
+from tests.e2e.pages import GEMEENTE_PATHS, MAP_FRAME, wait_idle
 
 COVERAGE_FRAME = 'iframe[srcdoc*="kk-coverage-legend"]'
 SCREENSHOTS = "/tmp/kenniskaart-tab-{}.png"

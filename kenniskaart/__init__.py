@@ -1,0 +1,1 @@
+"""The command line: ``python -m kenniskaart <command>`` (export, coverage, check, refresh, ...)."""

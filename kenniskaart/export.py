@@ -1,0 +1,66 @@
+"""``python -m kenniskaart export``: the networks of a filter as GeoJSON, CSV or standalone HTML.
+
+    python -m kenniskaart export --format geojson --out jeugd.geojson --theme jeugd
+    python -m kenniskaart export --format csv --out utrecht.csv --region provincie:PV26 --status actief
+    python -m kenniskaart export --format html --out kaart.html --gemeente GM0363
+
+The same filter as the app (``domain.selection``); the file is written atomically (``-`` for
+stdout) and the summary ("12 netwerken in 87 gemeenten") goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from domain.selection import Selection, SelectionError, summary_text
+from kenniskaart.arguments import add_filter_arguments, failed, filter_from_args, usage_error
+from kenniskaart.embedded import select
+from loaders.atomic import write_atomic
+from loaders.cbs import CbsData
+
+FORMATS: tuple[str, ...] = ("geojson", "csv", "html")
+
+
+def render(sel: Selection, cbs: CbsData, fmt: str) -> str:
+    """The export text of ``sel`` in ``fmt``."""
+    if fmt == "geojson":
+        from domain.export import to_geojson
+
+        return to_geojson(sel)
+    if fmt == "csv":
+        from domain.export import to_csv
+
+        return to_csv(sel, cbs)
+    from webmap.standalone import standalone_html  # folium is only needed for this format
+
+    return standalone_html(sel, cbs)
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser("export", help="write the networks of a filter as GeoJSON, CSV or standalone HTML",
+                                   description=__doc__.splitlines()[0])
+    parser.add_argument("--format", required=True, choices=FORMATS)
+    parser.add_argument("--out", required=True, type=Path, help="output file ('-' for stdout)")
+    add_filter_arguments(parser)
+    parser.set_defaults(run=run)
+    return parser
+
+
+def run(args: argparse.Namespace, cbs: CbsData | None = None, networks=None) -> int:
+    """Run the command; ``cbs`` and ``networks`` let tests pass hand-made data."""
+    try:
+        sel, cbs = select(filter_from_args(args), cbs, networks)
+    except SelectionError as exc:  # argument errors: same exit status and one-line form as argparse's own
+        return usage_error("export", exc)
+    text = render(sel, cbs, args.format)
+    if str(args.out) == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        write_atomic(args.out, text)
+    except OSError as exc:
+        return failed(f"cannot write {args.out}: {exc.strerror or exc}")
+    print(f"{args.out}: {summary_text(sel)}", file=sys.stderr)
+    return 0

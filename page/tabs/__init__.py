@@ -1,0 +1,1 @@
+"""The page's tabs: each module draws one tab from the app's data and the current view."""
