@@ -2,7 +2,8 @@
 
 Timing is taken inside the browser where it matters: an init script on the page watches
 Leaflet's map pane inside the st_folium iframe with a MutationObserver and records when
-the gemeente outlines first became visible and when the map last changed. Browser and Python share the machine's clock, so ``Date.now()`` in the page and
+the gemeente outlines first became visible and when the map last changed. Browser and Python share the
+machine's clock, so ``Date.now()`` in the page and
 ``time.time()`` here can be subtracted.
 """
 
@@ -70,7 +71,7 @@ def leaflet_dir() -> Path:
     ``BENCH_LEAFLET_DIR`` overrides it. The naive app asks folium's CDN for Leaflet; those
     requests are answered from this folder so both apps run the same Leaflet, offline.
     """
-    candidates = [os.environ.get("BENCH_LEAFLET_DIR", ""), ROOT / "webmap" / "static" / "leaflet"]
+    candidates: list[str | Path] = [os.environ.get("BENCH_LEAFLET_DIR", ""), ROOT / "webmap" / "static" / "leaflet"]
     for candidate in candidates:
         if candidate and (Path(candidate) / "leaflet.js").is_file():
             return Path(candidate)

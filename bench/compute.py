@@ -31,16 +31,17 @@ def layer_compute_ms(runs: int) -> list[float]:
     """ms per filter change for selection + map build + st_folium's rendering (app.py's path)."""
     import streamlit_folium as sf
 
-    from webmap import basemap, mapdata
     from domain.selection import Filter, apply_filter
     from loaders import cbs as cbs_loader
     from loaders.registry import load_registry
+    from webmap import basemap, mapdata
 
     cbs = cbs_loader.load()
     networks = load_registry(cbs).networks
     data = mapdata.prepare_map_data(cbs)
     plan = REAL_PLAN(networks, runs + 1)
-    filters, themes = [], set()
+    filters: list = []
+    themes: set[str] = set()
     for slug in plan:
         themes ^= {slug}
         filters.append(Filter(themes=tuple(themes)))

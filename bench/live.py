@@ -23,7 +23,6 @@ from bench.browser import (
 )
 from bench.server import StreamlitServer
 
-
 # Map data the app serves as a file instead of in the websocket (webmap.mapdata.write_topology).
 DATA_FILE = re.compile(r"/gemeenten-[0-9a-f]+\.js(\?|$)")
 

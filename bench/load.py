@@ -107,7 +107,7 @@ async def _pick_option(page, trigger, rng: random.Random) -> str:
     await trigger.click(timeout=WAIT_MS)
     try:
         await options.first.wait_for(timeout=5_000)
-    except Exception:  # noqa: BLE001 - a focused input ignores the first click; a user clicks again
+    except Exception:
         await page.keyboard.press("Escape")
         await trigger.click(timeout=WAIT_MS)
         await options.first.wait_for(timeout=WAIT_MS)
@@ -174,14 +174,14 @@ async def _session(browser, url: str, index: int, actions: int, seed: int, delay
             try:
                 what = await _act(page, action, rng)
                 await _wait_idle(page)
-            except Exception as error:  # noqa: BLE001 - every failed wait is a reported error
+            except Exception as error:
                 log.errors.append(f"step {step} ({action}): {type(error).__name__}: {str(error).splitlines()[0]}")
                 continue
             log.timings_ms.append((what, (time.perf_counter() - start) * 1000))
             exceptions = page.get_by_test_id("stException")
             if await exceptions.count():
                 log.errors.append(f"step {step} ({what}): Streamlit exception: {(await exceptions.first.inner_text())[:300]}")
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         log.errors.append(f"first load: {type(error).__name__}: {str(error).splitlines()[0]}")
     finally:
         await context.close()

@@ -24,9 +24,9 @@ from streamlit_folium import st_folium
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from loaders import cbs as cbs_loader  # noqa: E402
-from loaders.registry import load_registry  # noqa: E402
-from loaders.vocabulary import THEMES  # noqa: E402
+from loaders import cbs as cbs_loader
+from loaders.registry import load_registry
+from loaders.vocabulary import THEMES
 
 PROFILE_HEADING = "Gemeente {name}"
 

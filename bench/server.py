@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 HEALTH_TIMEOUT_S = 60.0
@@ -50,10 +51,10 @@ class StreamlitServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.extra_env = env or {}
-        self.proc: subprocess.Popen | None = None
+        self.proc: subprocess.Popen = None  # type: ignore[assignment]  # started by __enter__
         self.started_at = 0.0
         self.ready_s = 0.0
-        self._log = None
+        self._log: IO[bytes] | None = None
 
     def __enter__(self) -> StreamlitServer:
         env = {**os.environ, "MAP_TILES": "none", "PYTHONUNBUFFERED": "1", **self.extra_env}
@@ -66,7 +67,7 @@ class StreamlitServer:
             "--server.fileWatcherType", "none",
         ]
         # The log goes to a temporary file: a pipe nobody reads could fill up and stall the server.
-        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
+        self._log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
         self.started_at = time.perf_counter()
         try:

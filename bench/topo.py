@@ -32,6 +32,6 @@ def topojson_size(cbs, networks) -> TopoSize:
                                   crs=networks.crs)
     topo = topojson.Topology([gemeenten, footprints], object_name=["gemeenten", "networks"],
                              prequantize=QUANTIZATION)
-    text = topo.to_json().encode()
+    text = str(topo.to_json()).encode()
     return TopoSize(raw=len(text), gzip=len(gzip.compress(text, 6)), n_gemeenten=len(gemeenten),
                     n_footprints=len(footprints))

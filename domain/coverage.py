@@ -34,14 +34,8 @@ from loaders.regions import REGION_LABELS, REGION_TYPES, canonical_region_type
 
 REGION_COLUMNS: tuple[str, ...] = tuple(f"{t}_{p}" for t in REGION_TYPES for p in ("code", "name"))
 TABLE_COLUMNS: tuple[str, ...] = (
-    "code",
-    "name",
-    "area_km2",
-    "n_networks",
-    "network_ids",
-    "network_names",
-    "n_national",
-) + REGION_COLUMNS
+    "code", "name", "area_km2", "n_networks", "network_ids", "network_names", "n_national", *REGION_COLUMNS,
+)
 CSV_COLUMNS: tuple[str, ...] = ("gemeente_code", "gemeente_name", "n_networks", "network_ids", "n_national")
 REGION_TABLE_COLUMNS: tuple[str, ...] = (
     "code",
@@ -188,7 +182,7 @@ def coverage_figures(table: pd.DataFrame, cbs: CbsData) -> dict:
     network_ids = {i for row in table["network_ids"] for i in row}
     return {
         "year": cbs.year,
-        "n_gemeenten": int(len(table)),
+        "n_gemeenten": len(table),
         "n_covered": int(covered.sum()),
         "share_covered": _share(covered.sum(), len(table)),
         "n_white_spots": int((~covered).sum()),
@@ -226,7 +220,7 @@ def coverage_by_region(table: pd.DataFrame, cbs: CbsData, region_type: str) -> p
             {
                 "code": str(code),
                 "name": str(region_names.get(code, part[f"{canonical}_name"].iloc[0])),
-                "n_gemeenten": int(len(part)),
+                "n_gemeenten": len(part),
                 "n_covered": int(covered.sum()),
                 "share_covered": _share(covered.sum(), len(part)),
                 "area_km2": round(area, 3),
@@ -302,7 +296,7 @@ class ChoroplethClasses:
     @property
     def bins(self) -> tuple[float, ...]:
         """Edges for ``pandas.cut`` (right-open intervals: [0,1), [1,2), ..., [5, inf))."""
-        return tuple(float(b) for b in self.lower_bounds) + (float("inf"),)
+        return (*tuple(float(b) for b in self.lower_bounds), float("inf"))
 
     def index_of(self, count: int) -> int:
         """Class index of one count (counts above the last bound fall in the last class)."""

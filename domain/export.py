@@ -26,13 +26,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from domain.fields import optional_text, strings, year
+from domain.selection import Selection
+from inert import allowed_url
 from loaders.cbs import CbsData
 from loaders.regions import REGION_TYPES
 from loaders.snapshot import orient_rfc7946
 from loaders.vocabulary import KINDS, STATUSES, THEMES
-from domain.fields import optional_text, strings, year
-from domain.selection import Selection
-from inert import allowed_url
 
 CSV_COLUMNS: tuple[str, ...] = (
     "network_id",

@@ -120,7 +120,7 @@ def _source_line(source: Any) -> str:
         about = source.get("about")
         if _is_missing(about) or about in ([], ""):
             return url
-        about_text = about if isinstance(about, str) else ", ".join(str(a) for a in about)
+        about_text = about if isinstance(about, str) else ", ".join(str(a) for a in about or ())
         return f"{url} {ABOUT_SEPARATOR} {about_text}"
     return _text(source)
 
@@ -129,7 +129,7 @@ def _as_mapping(source: Any) -> Mapping[str, Any]:
     if is_dataclass(source) and not isinstance(source, type):
         return asdict(source)
     if isinstance(source, pd.Series):
-        return source.to_dict()
+        return {str(key): value for key, value in source.items()}
     if isinstance(source, Mapping):
         return source
     raise TypeError(
@@ -185,7 +185,7 @@ def form_defaults(source: Any = None, cbs: CbsData | None = None, today: date | 
     themes = data.get("themes")
     if isinstance(themes, str):
         themes = [themes]
-    fields["themes"] = [] if _is_missing(themes) else [str(t) for t in themes]
+    fields["themes"] = [] if _is_missing(themes) else [str(t) for t in themes or ()]
     verified = data.get("last_verified")
     fields["last_verified"] = verified.isoformat() if isinstance(verified, date) else _text(verified)
     fields["sources"] = "\n".join(_source_line(s) for s in (data.get("sources") or ()) if _source_line(s))
@@ -194,7 +194,7 @@ def form_defaults(source: Any = None, cbs: CbsData | None = None, today: date | 
             fields[key] = _lines(data.get(key))
         fields["host_gemeente"] = _text(data.get("host_gemeente"))
         coordinates = data.get("host_coordinates")
-        fields["host_coordinates"] = "" if _is_missing(coordinates) else ", ".join(str(c) for c in coordinates)
+        fields["host_coordinates"] = "" if _is_missing(coordinates) else ", ".join(str(c) for c in coordinates or ())
         return fields
 
     if bool(data.get("national")):
@@ -212,7 +212,7 @@ def form_defaults(source: Any = None, cbs: CbsData | None = None, today: date | 
     host = _text(data.get("host_gemeente"))
     fields["host_gemeente"] = _gemeente_names(cbs, [host])[0] if host else ""
     lon, lat = data.get("host_lon"), data.get("host_lat")
-    if not host and not _is_missing(lon) and not _is_missing(lat):
+    if not host and lon is not None and lat is not None and not _is_missing(lon) and not _is_missing(lat):
         fields["host_coordinates"] = f"{float(lon)}, {float(lat)}"
     return fields
 

@@ -30,7 +30,6 @@ import geopandas as gpd
 import pandas as pd
 
 from domain.timeline import active_mask, network_periods
-
 from loaders.cbs import CbsData
 from loaders.regions import REGION_LABELS, REGION_TYPES, canonical_region_type
 from loaders.vocabulary import KINDS, STATUS_GROUPS, THEMES
@@ -121,7 +120,7 @@ def validate_filter(f: Filter, cbs: CbsData) -> list[str]:
         problems.append(f"unknown status {f.status!r} (expected one of: {', '.join(STATUS_GROUPS)})")
     if (f.region_type is None) != (f.region_code is None):
         problems.append("a region filter needs both a region type and a region code (TYPE:CODE)")
-    elif f.region_type is not None:
+    elif f.region_type is not None and f.region_code is not None:
         if f.region_type not in REGION_TYPES:
             problems.append(f"unknown region type {f.region_type!r} (expected one of: {', '.join(REGION_TYPES)})")
         elif cbs.region_name(f.region_type, f.region_code) is None:

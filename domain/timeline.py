@@ -156,7 +156,7 @@ def counts_per_year(networks: pd.DataFrame, first: int = FIRST_YEAR, last: int |
     kinds = sorted({str(k) for k in networks["kind"]}, key=lambda k: (order.get(k, len(order)), k))
     periods = network_periods(networks)
     years = range(first, last + 1)
-    data = {kind: [] for kind in kinds}
+    data: dict[str, list[int]] = {kind: [] for kind in kinds}
     kind_values = networks["kind"].astype(str).to_numpy()
     for year in years:
         active = active_mask(periods, year).to_numpy()

@@ -15,11 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
+from domain.selection import YEAR_MAX, YEAR_MIN, Filter
 from loaders.cbs import CbsData
 from loaders.regions import REGION_TYPES, canonical_region_type
 from loaders.vocabulary import KINDS, STATUS_GROUPS, THEMES
-from domain.selection import YEAR_MAX, YEAR_MIN, Filter
 
 KEYS: tuple[str, ...] = ("thema", "soort", "status", "regio", "gemeente", "jaar", "netwerk", "grenzen", "landelijk")
 # Parameters Streamlit itself uses; they are not ours to judge.
@@ -101,7 +102,7 @@ class _Notices:
 
     def result(self) -> list[str]:
         if self.suppressed:
-            return self.items + [f"En nog {self.suppressed} andere ongeldige waarden in de link genegeerd."]
+            return [*self.items, f"En nog {self.suppressed} andere ongeldige waarden in de link genegeerd."]
         return list(self.items)
 
 
@@ -222,7 +223,7 @@ def from_query_params(
         budget -= size
         accepted[key_text] = raw
 
-    kw: dict[str, object] = {}
+    kw: dict[str, Any] = {}
     if "thema" in accepted:
         kw["themes"] = _slugs("thema", accepted["thema"], THEMES, "Onbekend thema", notices)
     if "soort" in accepted:
@@ -232,15 +233,15 @@ def from_query_params(
             kw["status"] = value.lower()
         else:
             notices.add(f"Onbekende status '{safe_fragment(value)}' in de link genegeerd.")
-    if (value := _single("regio", accepted.get("regio", ""), notices)) is not None:
-        if (region := _region(value, cbs, notices)) is not None:
-            kw["region_type"], kw["region_code"] = region
-    if (value := _single("gemeente", accepted.get("gemeente", ""), notices)) is not None:
-        if (code := _gemeente(value, cbs, notices)) is not None:
-            kw["gemeente"] = code
-    if (value := _single("jaar", accepted.get("jaar", ""), notices)) is not None:
-        if (year := _year(value, notices)) is not None:
-            kw["year"] = year
+    value = _single("regio", accepted.get("regio", ""), notices)
+    if value is not None and (region := _region(value, cbs, notices)) is not None:
+        kw["region_type"], kw["region_code"] = region
+    value = _single("gemeente", accepted.get("gemeente", ""), notices)
+    if value is not None and (code := _gemeente(value, cbs, notices)) is not None:
+        kw["gemeente"] = code
+    value = _single("jaar", accepted.get("jaar", ""), notices)
+    if value is not None and (year := _year(value, notices)) is not None:
+        kw["year"] = year
     if (value := _single("landelijk", accepted.get("landelijk", ""), notices)) is not None:
         if value.lower() in TRUE_WORDS | FALSE_WORDS:
             kw["include_national"] = value.lower() in TRUE_WORDS

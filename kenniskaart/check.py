@@ -55,8 +55,8 @@ def _print_stale(result: RegistryResult, days: int, today: date) -> None:
             rows.append((age, entry_id, verified.isoformat()))
     rows.sort(key=lambda row: (-row[0], row[1]))
     width = max((len(row[1]) for row in rows), default=0)
-    for age, entry_id, verified in rows:
-        print(f"{entry_id:<{width}}  {verified}  {age} days")
+    for age, entry_id, stamp in rows:
+        print(f"{entry_id:<{width}}  {stamp}  {age} days")
     print(f"{len(rows)} of {len(result.verified)} entries not verified in the last {days} days")
 
 

@@ -14,7 +14,7 @@ import argparse
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -43,7 +43,6 @@ from loaders.snapshot import (
     snapshot_dir,
     write_snapshot,
 )
-
 
 DESCRIPTION = """\
 Rebuild the CBS boundaries of one year from PDOK (OGC API Features), all or nothing.
@@ -199,7 +198,7 @@ def refresh(
         existing_membership = _read_existing_csv(
             folder / "membership.csv", MEMBERSHIP_COLUMNS, "the membership of region types not fetched"
         )
-    fetched_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     on_page = progress.page if progress else None
     fetched: list[PdokLayer] = []
     for kind in (GEMEENTE, *layers):

@@ -84,7 +84,7 @@ def load(year: int = DEFAULT_YEAR, root: Path = GEODATA) -> CbsData:
         membership.drop(columns=["gemeente_name"]), left_on="code", right_on="gemeente_code", how="left"
     ).drop(columns=["gemeente_code"])
     columns = ["code", "name", "area_km2"] + [f"{t}_{p}" for t in REGION_TYPES for p in ("code", "name")]
-    gemeenten = gpd.GeoDataFrame(gemeenten[columns + ["geometry"]], geometry="geometry", crs=WGS84)
+    gemeenten = gpd.GeoDataFrame(gemeenten[[*columns, "geometry"]], geometry="geometry", crs=WGS84)
     regions = _read_geojson(folder / "regions.geojson", crs=WGS84)[["region_type", "code", "name", "geometry"]]
     herindelingen = pd.read_csv(folder / "herindelingen.csv", dtype=str, keep_default_na=False)
     return CbsData(

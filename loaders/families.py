@@ -21,14 +21,13 @@ from inert import url_problem
 from loaders.footprints import Network
 from loaders.messages import Labels, Message
 from loaders.text_rules import reads_as_english
+from loaders.vocabulary import SLUG
 from loaders.yaml_source import Problem, YamlDocument, field_name
 
 FAMILIES_FILE = "families.yaml"
 
 
 def _slug(value: str) -> str:
-    from loaders.registry import SLUG  # one slug rule for entries and families
-
     if not SLUG.fullmatch(value):
         raise ValueError(f"'{value}' is not a slug")
     return value

@@ -61,7 +61,7 @@ class Network:
     warnings: tuple[str, ...] = field(default=())
 
 
-NETWORK_COLUMNS: tuple[str, ...] = tuple(Network.__dataclass_fields__) + ("n_gemeenten",)
+NETWORK_COLUMNS: tuple[str, ...] = (*tuple(Network.__dataclass_fields__), "n_gemeenten")
 
 
 def footprint(gemeenten: gpd.GeoDataFrame, codes: tuple[str, ...] | list[str]):

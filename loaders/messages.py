@@ -183,11 +183,11 @@ def _schema_texts(dutch: str) -> tuple[Text, Text]:
     """Texts for a schema (pydantic) error: its own English ``detail``, a Dutch phrase, and the
     value as written when it is a plain value (``value`` absent otherwise)."""
 
-    def english(params: dict[str, Any], language: Language) -> str:
+    def english(params: dict[str, Any], _language: Language) -> str:
         got = f" (got {params['value']!r})" if "value" in params else ""
         return f"{params['detail']}{got}"
 
-    def nl(params: dict[str, Any], language: Language) -> str:
+    def nl(params: dict[str, Any], _language: Language) -> str:
         got = f" (ingevuld: {params['value']!r})" if "value" in params else ""
         return dutch.format(**params) + got
 

@@ -169,8 +169,9 @@ class NameResolver:
         self._by_name: dict[str, str] = {normalize(name): code for code, name in self._names.items()}
         self._ambiguous: dict[str, tuple[str, ...]] = {}
         self._historic: dict[str, list[dict[str, str]]] = defaultdict(list)
+        row: dict[str, str]
         self._historic_by_name: dict[str, str] = {}
-        for row in herindelingen.to_dict("records"):
+        for row in herindelingen.astype(str).to_dict("records"):  # type: ignore[assignment]
             self._historic[row["old_code"]].append(row)
             self._historic_by_name.setdefault(normalize(row["old_name"]), row["old_code"])
         self._aliases: dict[str, str] = {}  # compare form -> current or historic code
@@ -182,10 +183,10 @@ class NameResolver:
         self._add_unqualified_names()
         for alias, target in GEMEENTE_ALIASES.items():
             key, target_key = normalize(alias), normalize(target)
-            code = self._by_name.get(target_key) or self._historic_by_name.get(target_key)
-            if code is None or key in self._by_name:
+            target_code = self._by_name.get(target_key) or self._historic_by_name.get(target_key)
+            if target_code is None or key in self._by_name:
                 continue  # target not in this year's data, or the alias is itself a gemeente name
-            self._aliases[key] = code
+            self._aliases[key] = target_code
             self._display.setdefault(key, alias)
         self._regions = _RegionIndex(gemeenten)
 
@@ -233,8 +234,9 @@ class NameResolver:
         if key in self._ambiguous:
             options = tuple(self._names[c] for c in self._ambiguous[key])
             raise AmbiguousGemeenteError(Message("gemeente-ambiguous", value=raw, options=Choices(options)), options)
-        code = self._aliases.get(key) or self._historic_by_name.get(key)
-        if code is not None:
+        found = self._aliases.get(key) or self._historic_by_name.get(key)
+        if found is not None:
+            code = found
             if code in self._names:
                 return Resolution((code,), self._names[code])
             return self._resolve_historic(code, raw)
@@ -286,7 +288,8 @@ class _RegionIndex:
         for region_type in REGION_TYPES:
             pairs = gemeenten[[f"{region_type}_code", f"{region_type}_name", "code"]]
             names: dict[str, str] = {}
-            for region_code, group in pairs.groupby(f"{region_type}_code", sort=True):
+            for key, group in pairs.groupby(f"{region_type}_code", sort=True):
+                region_code = str(key)
                 names[region_code] = str(group[f"{region_type}_name"].iloc[0])
                 self.members[(region_type, region_code)] = tuple(sorted(group["code"]))
             self.names[region_type] = names

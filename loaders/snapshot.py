@@ -22,7 +22,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -275,13 +275,13 @@ def write_snapshot(snapshot: Snapshot, root: Path) -> Path:
         _write_geojson(snapshot.regions, tmp / "regions.geojson")
         snapshot.membership.to_csv(tmp / "membership.csv", index=False, lineterminator="\n")
         snapshot.herindelingen.to_csv(tmp / "herindelingen.csv", index=False, lineterminator="\n")
-        counts = {"gemeente": int(len(snapshot.gemeenten))}
+        counts = {"gemeente": len(snapshot.gemeenten)}
         counts.update(
             {t: int((snapshot.regions["region_type"] == t).sum()) for t in REGION_TYPES}
         )
         manifest = {
             "year": snapshot.year,
-            "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "source": snapshot.source,
             "counts": counts,
             "files": {name: _sha256(tmp / name) for name in FILES},
@@ -298,7 +298,7 @@ def write_snapshot(snapshot: Snapshot, root: Path) -> Path:
 
 def _swap_into_place(new: Path, target: Path) -> None:
     """Replace ``target`` by ``new`` with renames; restore the old folder if that fails."""
-    os.chmod(new, 0o755)
+    os.chmod(new, 0o755)  # noqa: S103 - a folder of public data files: readable by the web server
     if not target.exists():
         os.replace(new, target)
         return

@@ -18,15 +18,17 @@ import re
 SHOWN_FIELDS: tuple[str, ...] = (
     "name", "hosts", "partners", "funding", "coverage_note", "status_note", "notes", "host_basis",
 )
-# Fields whose every item is a name (organisations, networks): stricter rules.
-NAME_FIELDS: tuple[str, ...] = ("name", "hosts", "partners", "funding")
 
 ENGLISH_WORDS = frozenset(
-    """the and with without not which who whom whose from this that these those were has have having
-    had its their there they than then when where while would could should about other into between
-    after before also only see found named stated unknown official formation lead applicants however
-    because since though although formerly currently probably likely inferred derived unclear missing
-    according mentioned listed described called""".split()
+    [
+        "the", "and", "with", "without", "not", "which", "who", "whom", "whose", "from", "this", "that", "these",
+        "those", "were", "has", "have", "having", "had", "its", "their", "there", "they", "than", "then", "when",
+        "where", "while", "would", "could", "should", "about", "other", "into", "between", "after", "before",
+        "also", "only", "see", "found", "named", "stated", "unknown", "official", "formation", "lead",
+        "applicants", "however", "because", "since", "though", "although", "formerly", "currently", "probably",
+        "likely", "inferred", "derived", "unclear", "missing", "according", "mentioned", "listed", "described",
+        "called",
+    ]
 )
 # Two different English function words make a text English; one is often a quoted name.
 ENGLISH_THRESHOLD = 2

@@ -6,6 +6,11 @@ be reworded without touching data. Order is the order the app lists them in.
 
 from __future__ import annotations
 
+import re
+
+# Registry ids (and family ids, topics): lower-case words joined by single hyphens.
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
 KINDS: dict[str, str] = {
     "wmo-werkplaats": "Wmo-werkplaats",
     "werkplaats-sociaal-domein": "Werkplaats Sociaal Domein",

@@ -105,15 +105,16 @@ def _scan_events(text: str) -> None:
     """
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
+        line = event.start_mark.line + 1 if event.start_mark is not None else 1
         if isinstance(event, AliasEvent):
-            raise YamlSourceError(event.start_mark.line + 1, Message("alias-refused", name=event.anchor))
+            raise YamlSourceError(line, Message("alias-refused", name=event.anchor))
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise YamlSourceError(event.start_mark.line + 1, Message("anchor-refused", name=anchor))
+            raise YamlSourceError(line, Message("anchor-refused", name=anchor))
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise YamlSourceError(event.start_mark.line + 1, Message("too-deep", limit=MAX_DEPTH))
+                raise YamlSourceError(line, Message("too-deep", limit=MAX_DEPTH))
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
 
@@ -163,15 +164,15 @@ def _walk(
             key = str(key_node.value)
             if key in seen:
                 problems.append(
-                    (key_line, field_name(location + (key,)), Message("key-duplicate", key=key, first=seen[key]))
+                    (key_line, field_name((*location, key)), Message("key-duplicate", key=key, first=seen[key]))
                 )
                 continue
             seen[key] = key_line
-            lines[location + (key,)] = key_line
-            _walk(loader, value_node, location + (key,), lines, problems)
+            lines[(*location, key)] = key_line
+            _walk(loader, value_node, (*location, key), lines, problems)
     elif isinstance(node, SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(loader, item, location + (index,), lines, problems)
+            _walk(loader, item, (*location, index), lines, problems)
 
 
 _FILE_TYPES = (

@@ -15,11 +15,11 @@ from datetime import date
 
 import pandas as pd
 
+from domain.fields import strings, year, years_text
+from inert import html_link, html_text, http_url, md_link, md_text
 from loaders.cbs import CbsData
 from loaders.regions import REGION_LABELS
 from loaders.vocabulary import CONFIDENCE, COVERAGE_BASIS, KINDS, STATUSES, THEMES
-from domain.fields import strings, year, years_text
-from inert import html_link, html_text, http_url, md_link, md_text
 
 __all__ = ["md_link", "md_text"]  # the page's Markdown escaping, re-exported for the tabs
 

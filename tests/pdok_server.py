@@ -14,12 +14,13 @@ the server saw. The serialised features are built once per test process.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import socket
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from functools import lru_cache
+from datetime import UTC, datetime
+from functools import cache, lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -75,7 +76,7 @@ def served_frames() -> dict[str, gpd.GeoDataFrame]:
     return frames
 
 
-@lru_cache(maxsize=None)
+@cache
 def served_features(collection: str, rd: bool) -> tuple[dict, ...]:
     """PDOK-shaped features of a collection (built once per process and CRS)."""
     frame = served_frames()[collection]
@@ -101,7 +102,7 @@ def served_features(collection: str, rd: bool) -> tuple[dict, ...]:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _feature_texts(collection: str, rd: bool) -> tuple[str, ...]:
     return tuple(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in served_features(collection, rd))
 
@@ -214,10 +215,8 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (read timeout)
             self._handle()
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (read timeout); nothing to answer
 
     # -- routing ----------------------------------------------------------------------------
 
@@ -292,7 +291,7 @@ class _Handler(BaseHTTPRequestHandler):
             feature = json.loads(page[0])
             geometry = feature["geometry"]
             parts = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-            feature["geometry"] = {"type": "MultiPolygon", "coordinates": parts + [parts[0]]}
+            feature["geometry"] = {"type": "MultiPolygon", "coordinates": [*parts, parts[0]]}
             page[0] = json.dumps(feature, separators=(",", ":"))
         if "short" in faults and not has_next and page:
             page = page[:-1]
@@ -302,7 +301,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif has_next:
             kept = {"limit": str(limit)} if "bare_next" in faults else params
             links.append(self._link("next", collection, kept, offset + limit))
-        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         head = json.dumps(
             {"type": "FeatureCollection", "timeStamp": stamp, "numberMatched": matched, "numberReturned": len(page), "links": links},
             separators=(",", ":"),

@@ -34,7 +34,7 @@ def test_html_link_renders_non_http_as_plain_text():
 
 
 @pytest.mark.parametrize(
-    "value, expected",
+    ('value', 'expected'),
     [
         ("https://www.nji.nl/", "https://www.nji.nl/"),
         ("HTTP://x.nl", "HTTP://x.nl"),
@@ -69,7 +69,7 @@ def test_js_json_is_inert_in_script_and_jinja():
 
 
 @pytest.mark.parametrize(
-    "value, code",
+    ('value', 'code'),
     [
         ("https://a.nl/x y", "url-spaces"), ("/pad", "url-relative"), ("ftp://a.nl", "url-scheme"),
         ("javascript:alert(1)", "url-scheme"), ("https://localhost", "url-no-host"), ("https://a.nl/", None),

@@ -34,7 +34,7 @@ from webmap.elements import (
 )
 from webmap.legend import legend_html
 from webmap.mapdata import TOPO_OBJECT, MapData, MapDataError
-from webmap.pinned import Raw
+from webmap.pinned import Raw, figure_of
 from webmap.records import footprint_records, marker_records, topmost_footprints
 
 NL_CENTER = (52.15, 5.35)
@@ -139,7 +139,7 @@ def base_map(
         m.default_js.append(("kk_topology", topology_url))  # streamlit-folium loads links in order
     m.default_css = []
     css = (leaflet_css(asset_base) if asset_base is not None else "") + map_css()
-    m.get_root().header.add_child(Raw(f"<style>{css}</style>"), name="kk_css")
+    figure_of(m).header.add_child(Raw(f"<style>{css}</style>"), name="kk_css")
     if tiles != "none":
         tile_layer(tiles).add_to(m)
     Pane(PANE_OUTLINES, z_index=420, pointer_events=False).add_to(m)
@@ -186,7 +186,7 @@ def selection_layers(
 ) -> list[folium.FeatureGroup]:
     """The feature groups for one selection: outlines, footprints, markers, state (counts, legend)."""
     state = FeatureGroup(name="Selectie", control=False, show=True)
-    count_map = counts.to_dict() if isinstance(counts, pd.Series) else dict(counts)
+    count_map = {str(code): int(n) for code, n in counts.items()}
     records = footprint_records(networks, selected_network)
     names = dict(zip(networks["id"].astype(str), networks["name"].astype(str)))
     tops = {code: names[network_id] for code, network_id in topmost_footprints(records).items()}

@@ -19,7 +19,7 @@ from webmap.basemap import DEFAULT_TILES, NL_BOUNDS, NL_CENTER, NL_ZOOM, asset_l
 from webmap.elements import MapCall
 from webmap.legend import choropleth_legend_html
 from webmap.mapdata import MapData
-from webmap.pinned import Raw
+from webmap.pinned import Raw, figure_of
 
 WGS84 = "EPSG:4326"
 
@@ -67,7 +67,7 @@ def coverage_map(
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
         attr=data.attribution,
     ).add_to(m)
-    figure = m.get_root()
+    figure = figure_of(m)
     figure.html.add_child(folium.Element(choropleth_legend_html(classes.legend())))
     # The page draws this map in a tab that starts hidden: fit once it has a size (kenniskaart.js).
     figure.header.add_child(Raw(f"<script>{map_library_js()}</script>"), name="kk_library")

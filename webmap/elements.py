@@ -19,7 +19,7 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from inert import html_text, js_json
-from webmap.pinned import RawScript
+from webmap.pinned import RawScript, parent_name
 from webmap.styles import CERTAINTIES, footprint_style, gemeente_style, marker_style, outline_style, style_key
 
 PANE_OUTLINES = "kk-outlines"
@@ -35,11 +35,12 @@ class _Call(RawScript):
 
     _template = _CALL
     payload: dict[str, Any]
+    call: str = ""
 
     def _set_call(self, function: str, *arguments: Any, assign: bool = True) -> None:
         args = ",".join(js_json(a) for a in arguments)
         prefix = f"var {self.get_name()}=" if assign else ""
-        self.call = f"{prefix}Kenniskaart.{function}({args});\n"  # type: ignore[attr-defined]
+        self.call = f"{prefix}Kenniskaart.{function}({args});\n"
 
 
 class Pane(RawScript, folium.map.CustomPane):
@@ -81,13 +82,14 @@ class GemeenteLayer(_Call, folium.map.Layer):
         self.topology_json = topology_json
         self.library = ""  # text run before the call (the base map sets the map's browser code)
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> str:
         # The map is passed by its folium variable name (known once the layer is on a map).
         inline = "" if self.topology_json is None else (
             f"(window.Kenniskaart=window.Kenniskaart||{{}}).topology={self.topology_json};\n"
         )
-        self.call = self.library + inline + f"var {self.get_name()}=Kenniskaart.gemeenten({self._parent.get_name()},{js_json(self.payload)});\n"
-        super().render(**kwargs)
+        call = f"Kenniskaart.gemeenten({parent_name(self)},{js_json(self.payload)})"
+        self.call = f"{self.library}{inline}var {self.get_name()}={call};\n"
+        return super().render(**kwargs)
 
 
 class OutlineLayer(_Call, folium.map.Layer):
@@ -161,7 +163,7 @@ class MapCall(_Call, MacroElement):
         self.function = function
         self.payload = {"arguments": list(arguments)}
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> str:
         args = "".join("," + js_json(a) for a in self.payload["arguments"])
-        self.call = f"Kenniskaart.{self.function}({self._parent.get_name()}{args});\n"
-        super().render(**kwargs)
+        self.call = f"Kenniskaart.{self.function}({parent_name(self)}{args});\n"
+        return super().render(**kwargs)

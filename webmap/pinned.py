@@ -17,10 +17,10 @@ Each is a deliberate trade (measured in bench/RESULTS.md) and each has a test in
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.map import ElementAddToElement
 
 PINNED_VERSIONS: dict[str, str] = {"branca": "0.8.2", "streamlit-folium": "0.27.4", "streamlit": "1.67.0"}
@@ -40,13 +40,25 @@ class Raw(Element):
         self._name = "Raw"
         self.text = text
 
-    def render(self, **kwargs: Any) -> str:
+    def render(self, **kwargs: Any) -> str:  # noqa: ARG002 - branca's signature
         return self.text
+
+
+def figure_of(element: Element) -> Figure:
+    """The figure (page) an element is on: folium's maps always sit on one."""
+    return cast(Figure, element.get_root())
+
+
+def parent_name(element: Element) -> str:
+    """The JavaScript variable name of the element's parent (set once it is added to a map)."""
+    if element._parent is None:
+        raise ValueError(f"{element.get_name()} is not on a map yet")
+    return element._parent.get_name()
 
 
 def render_raw(element: MacroElement, kwargs: dict[str, Any]) -> None:
     """Render a macro element's header/html/script once, as raw text, then its children."""
-    figure = element.get_root()
+    figure = figure_of(element)
     module = element._template.module.__dict__
     for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
         macro = module.get(part)
@@ -59,13 +71,17 @@ def render_raw(element: MacroElement, kwargs: dict[str, Any]) -> None:
             child.render(**kwargs)
 
 
-class RawScript:
-    """Mixin for our elements: render the macros once and attach them as raw text."""
+class RawScript(MacroElement):
+    """Base of our elements: render the macros once and attach them as raw text.
 
-    def render(self, **kwargs: Any) -> None:
+    Listed first among the bases, so its ``render`` is the one that runs.
+    """
+
+    def render(self, **kwargs: Any) -> str:
         if isinstance(self, folium.map.Layer) and self.show:
             self.add_child(
-                ElementAddToElement(element_name=self.get_name(), element_parent_name=self._parent.get_name()),
+                ElementAddToElement(element_name=self.get_name(), element_parent_name=parent_name(self)),
                 name=self.get_name() + "_add",
             )
-        render_raw(self, kwargs)  # type: ignore[arg-type]
+        render_raw(self, kwargs)
+        return ""

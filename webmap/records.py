@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -32,7 +33,7 @@ def footprint_records(networks: pd.DataFrame, selected_network: str | None) -> l
     """Per selected regional network its stated and derived parts: id, kind, certainty, selected,
     member codes and style key, in drawing order. National networks and networks whose
     werkgebied is unknown get no footprint."""
-    records = []
+    records: list[dict[str, Any]] = []
     for network_id, kind, national, stated, derived in zip(
         networks["id"], networks["kind"], networks["national"], networks["stated_codes"], networks["derived_codes"]
     ):

@@ -8,7 +8,6 @@ background tiles and the links in popups and attribution.
 
 from __future__ import annotations
 
-
 from domain.palette import kind_label
 from domain.selection import Selection, summary_text
 from inert import html_link, html_text
@@ -16,7 +15,7 @@ from loaders.cbs import CbsData
 from webmap.assets import inline_assets
 from webmap.basemap import DEFAULT_TILES, base_map, layer_control, selection_layers
 from webmap.mapdata import MapData, prepare_map_data
-from webmap.pinned import Raw
+from webmap.pinned import Raw, figure_of
 
 PAGE_TITLE = "Kenniskaart Sociaal Domein"
 
@@ -68,7 +67,7 @@ def standalone_html(
         group.add_to(m)
     layer_control().add_to(m)
 
-    figure = m.get_root()
+    figure = figure_of(m)
     scripts, css = inline_assets()
     figure.header.add_child(Raw(f"<title>{html_text(PAGE_TITLE)}</title>"), name="kk_title")
     figure.header.add_child(Raw(f"<style>{css}</style>"), name="kk_leaflet_css")

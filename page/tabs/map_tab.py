@@ -20,7 +20,7 @@ from webmap.standalone import standalone_html
 
 
 def draw(data: AppData, view: View) -> None:
-    state, sel = view.state, view.selection
+    _state, sel = view.state, view.selection
     st.markdown(f"##### {md_text(summary_text(sel))}")
     if sel.n_networks == 0:
         st.info("Geen netwerken voor deze selectie. Pas de filters aan of klik op **Filters wissen**.")

@@ -17,7 +17,7 @@ from page.widgets import by_name
 REGISTRY_README = "geodata/registry/README.md"
 
 
-def draw(data: AppData, view: View) -> None:
+def draw(data: AppData, _view: View) -> None:
     st.markdown(
         "Stel een nieuw netwerk of een correctie voor. Het formulier maakt er een registerbestand (YAML) van en "
         "controleert het met dezelfde regels als het register zelf."
@@ -68,10 +68,12 @@ def draw(data: AppData, view: View) -> None:
         values["status"] = choice("Status", "status", STATUSES, c3)
         c1, c2 = st.columns(2)
         values["gemeenten"] = c1.text_area(
-            "Gemeenten die een bron noemt (namen, één per regel of met komma's)", value=defaults["gemeenten"], key=f"p_gemeenten_{suffix}"
+            "Gemeenten die een bron noemt (namen, één per regel of met komma's)", value=defaults["gemeenten"],
+            key=f"p_gemeenten_{suffix}",
         )
         values["regions"] = c2.text_area(
-            "Regio's die een bron noemt (bijv. jeugdregio:JZ13, of 'landelijk')", value=defaults["regions"], key=f"p_regions_{suffix}"
+            "Regio's die een bron noemt (bijv. jeugdregio:JZ13, of 'landelijk')", value=defaults["regions"],
+            key=f"p_regions_{suffix}",
         )
         c1, c2 = st.columns(2)
         values["derived_gemeenten"] = c1.text_area(

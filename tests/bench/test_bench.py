@@ -96,7 +96,7 @@ def test_theme_plan_never_returns_to_an_earlier_choice_and_always_changes_the_ma
 
 
 def test_cpu_check_times_the_loop_and_reports_the_median(monkeypatch):
-    import bench.machine as machine
+    from bench import machine
 
     ticks = iter([0.0, 0.030, 1.0, 1.010, 2.0, 2.020])  # three rounds: 30, 10 and 20 ms
     monkeypatch.setattr(machine.time, "perf_counter", lambda: next(ticks))

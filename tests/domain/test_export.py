@@ -7,17 +7,16 @@ import json
 from datetime import date
 
 import pandas as pd
-import pyogrio
 import pytest
 import shapely
 from shapely.geometry import shape
 
-from loaders.footprints import Network, networks_frame
-from loaders.snapshot import NL_BOUNDS_WGS84
 from domain.export import CSV_COLUMNS, export_filename, to_csv, to_geojson
 from domain.selection import Filter, apply_filter
+from loaders.footprints import Network, networks_frame
 from tests.rfc7946 import PROPERTIES, assert_valid_rfc7946, rings  # noqa: F401
 from tests.sample_networks import FLEVOLAND, SRC, UTRECHT, ZEEWOLDE
+
 
 def test_geojson_is_rfc7946_and_has_one_feature_per_selected_network(sample_frame, cbs_data):
     sel = apply_filter(sample_frame, cbs_data, Filter())
@@ -104,11 +103,11 @@ def test_csv_has_exact_rows_for_hand_made_case(sample_frame, cbs_data):
     assert list(frame.columns) == list(CSV_COLUMNS)
     kwj = ["kwj-flevoland", "Kenniswerkplaats Jeugd Flevoland", "kenniswerkplaats-jeugd", "jeugd", "active", "false"]
     expected = [
-        kwj + ["GM0034", "Almere", ""],
-        kwj + ["GM0171", "Noordoostpolder", ""],
-        kwj + ["GM0184", "Urk", ""],
-        kwj + ["GM0303", "Dronten", ""],
-        kwj + ["GM0995", "Lelystad", ""],
+        [*kwj, "GM0034", "Almere", ""],
+        [*kwj, "GM0171", "Noordoostpolder", ""],
+        [*kwj, "GM0184", "Urk", ""],
+        [*kwj, "GM0303", "Dronten", ""],
+        [*kwj, "GM0995", "Lelystad", ""],
         ["nji", "Nederlands Jeugdinstituut", "landelijk-kennisinstituut", "jeugd", "active", "true", "", "",
          "https://www.nji.nl/"],
         ["wsd-utrecht", "Werkplaats Sociaal Domein Utrecht", "werkplaats-sociaal-domein",

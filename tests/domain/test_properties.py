@@ -12,11 +12,11 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loaders.regions import REGION_TYPES
-from loaders.vocabulary import KINDS, STATUS_GROUPS, THEMES
 from domain.export import CSV_COLUMNS, csv_rows, to_csv, to_geojson
 from domain.selection import Filter, apply_filter, validate_filter
 from domain.viewstate import KEYS, MAX_NOTICES, STREAMLIT_KEYS, ViewState, from_query_params
+from loaders.regions import REGION_TYPES
+from loaders.vocabulary import KINDS, STATUS_GROUPS, THEMES
 from tests.rfc7946 import assert_valid_rfc7946
 from tests.sample_networks import ALL_IDS, SAMPLE
 
@@ -38,14 +38,14 @@ HOSTILE_SEEDS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', 
 # A hostile token starts with '§', which no valid value of any key contains.
 hostile_token = st.builds(
     lambda seed, tail: "§" + seed + tail,
-    st.sampled_from(HOSTILE_SEEDS + [""]),
+    st.sampled_from([*HOSTILE_SEEDS, ""]),
     st.text(max_size=60).map(lambda s: s.replace(",", " ")),
 )
 
 
 @st.composite
 def query_params(draw):
-    keys = draw(st.lists(st.sampled_from(KEYS + ("embed",)) | st.text(min_size=1, max_size=20), max_size=10,
+    keys = draw(st.lists(st.sampled_from((*KEYS, "embed")) | st.text(min_size=1, max_size=20), max_size=10,
                          unique=True))
     params: dict[str, object] = {}
     hostile: dict[str, bool] = {}
@@ -140,7 +140,7 @@ def filters(draw, cbs):
         status=draw(st.sampled_from(["alle", "alle", *STATUS_GROUPS])),
         region_type=region[0] if region else None,
         region_code=region[1] if region else None,
-        gemeente=draw(sometimes(st.sampled_from(sample_gemeenten + ["GM0363"]))),
+        gemeente=draw(sometimes(st.sampled_from([*sample_gemeenten, "GM0363"]))),
         year=draw(sometimes(st.sampled_from(boundary_years), 2)),  # start/end years and their neighbours
         include_national=draw(st.sampled_from([True, True, False])),
     )

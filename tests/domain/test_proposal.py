@@ -249,19 +249,19 @@ def test_defaults_from_a_registry_file_are_lossless(cbs_data, registry):
 
 def test_curation_gaps_list_what_is_missing_with_the_field_that_fixes_it(cbs_data):
     def make(id_: str, **extra) -> Network:
-        base = dict(
-            name=id_.upper(),
-            kind="wmo-werkplaats",
-            themes=("wmo",),
-            status="active",
-            sources=("https://example.org/bron",),
-            member_codes=("GM0014",),
-            website="https://example.org",
-            start_year=2016,
-            host_gemeente="GM0014",
-            confidence="high",
-            last_verified="2025-05-01",
-        )
+        base = {
+            "name": id_.upper(),
+            "kind": "wmo-werkplaats",
+            "themes": ("wmo",),
+            "status": "active",
+            "sources": ("https://example.org/bron",),
+            "member_codes": ("GM0014",),
+            "website": "https://example.org",
+            "start_year": 2016,
+            "host_gemeente": "GM0014",
+            "confidence": "high",
+            "last_verified": "2025-05-01",
+        }
         base.update(extra)
         return Network(id=id_, **base)
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from loaders.footprints import Network, networks_frame
-from tests.sample_networks import ALL_IDS, FLEVOLAND, GRONINGEN, JZ08, SRC, STADSKANAAL, UTRECHT, ZEEWOLDE
 from domain.selection import (
     Filter,
     SelectionError,
@@ -15,6 +13,9 @@ from domain.selection import (
     networks_covering,
     summary_text,
 )
+from loaders.footprints import Network, networks_frame
+from tests.sample_networks import ALL_IDS, FLEVOLAND, GRONINGEN, JZ08, SRC, STADSKANAAL, UTRECHT, ZEEWOLDE
+
 
 def ids(sel) -> set[str]:
     return set(sel.networks["id"])
@@ -43,7 +44,7 @@ def test_filter_by_kind_keeps_only_that_kind(sample_frame, cbs_data):
 
 
 @pytest.mark.parametrize(
-    "group, expected",
+    ("group", "expected"),
     [
         ("actief", {"wsd-flevoland", "kwj-flevoland", "wsd-utrecht", "nji"}),
         ("beeindigd", {"wmo-werkplaats-groningen", "awph-noord"}),
@@ -84,7 +85,7 @@ def test_filter_by_gemeente_keeps_networks_covering_it_plus_national(sample_fram
 
 
 @pytest.mark.parametrize(
-    "year, expected",
+    ("year", "expected"),
     [
         (2007, {"nji"}),
         (2008, {"nji", "wmo-werkplaats-groningen"}),  # start year counts
@@ -141,7 +142,7 @@ def test_gemeente_counts_hand_checked(sample_frame, cbs_data):
     counts = sel.gemeente_counts
     assert list(counts.index) == list(cbs_data.gemeenten["code"])
     nonzero = counts[counts > 0].to_dict()
-    expected = {code: 1 for code in FLEVOLAND}  # wsd-flevoland
+    expected = dict.fromkeys(FLEVOLAND, 1)  # wsd-flevoland
     for code in JZ08:  # kwj-flevoland
         expected[code] += 1
     expected[ZEEWOLDE] += 1  # awph-noord
@@ -177,7 +178,7 @@ def test_filter_normalises_lists_order_and_duplicates():
 
 
 @pytest.mark.parametrize(
-    "bad, fragment",
+    ("bad", "fragment"),
     [
         (Filter(themes=("geen-thema",)), "unknown theme 'geen-thema'"),
         (Filter(kinds=("geen-soort",)), "unknown kind"),

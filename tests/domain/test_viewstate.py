@@ -89,7 +89,7 @@ def test_lenient_spellings_are_accepted(cbs_data):
 
 
 @pytest.mark.parametrize(
-    "params, notice",
+    ("params", "notice"),
     [
         ({"thema": "xyz"}, "Onbekend thema 'xyz' in de link genegeerd."),
         ({"soort": "club"}, "Onbekende soort 'club' in de link genegeerd."),

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from loaders.footprints import Network, networks_frame
-from loaders.registry import load_registry
 from domain.selection import Filter, apply_filter
 from domain.timeline import active_in_year, network_periods
+from loaders.footprints import Network, networks_frame
+from loaders.registry import load_registry
 
 
 def _net(id: str, **kw) -> Network:
-    base = dict(name=id.upper(), kind="wmo-werkplaats", themes=("wmo",), status="active",
-                sources=("https://example.nl",), member_codes=("GM0363",))
+    base = {"name": id.upper(), "kind": "wmo-werkplaats", "themes": ("wmo",), "status": "active",
+                "sources": ("https://example.nl",), "member_codes": ("GM0363",)}
     return Network(id=id, **{**base, **kw})
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
@@ -19,6 +20,7 @@ from tests.e2e.pages import (
     summary,
     wait_idle,
 )
+
 
 def test_map_shows_342_gemeenten_footprints_and_legend(page, server_url, context):
     frame = open_app(page, server_url)
@@ -171,7 +173,7 @@ def test_a_long_tooltip_wraps_and_stays_on_the_map(page, server_url, context):
     assert len(tooltip.inner_text()) > 100  # long enough to need wrapping
     shown = tooltip.evaluate("t => { const r = t.getBoundingClientRect(); return {left: r.left, right: r.right}; }")
     assert shown["right"] - shown["left"] <= 300
-    assert 0 <= shown["left"] and shown["right"] <= point["width"], (shown, point)
+    assert shown["left"] >= 0 and shown["right"] <= point["width"], (shown, point)
     assert context.external_requests == []
 
 
@@ -191,7 +193,7 @@ def test_geojson_download_is_valid_and_matches_the_table(page, server_url, conte
         except PlaywrightTimeoutError:
             wait_idle(page)
     assert download is not None, "no download after three clicks"
-    collection = json.loads(open(download.path(), encoding="utf-8").read())
+    collection = json.loads(Path(download.path()).read_text(encoding="utf-8"))
     assert collection["type"] == "FeatureCollection"
     assert len(collection["features"]) == n
     assert all("jeugd" in f["properties"]["themes"] for f in collection["features"])

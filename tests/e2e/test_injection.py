@@ -260,9 +260,9 @@ def test_table_shows_hostile_names_as_text(guarded, hostile_url):
 @pytest.fixture(scope="module")
 def hostile_standalone(tmp_path_factory) -> Path:
     """The exported standalone map of the whole hostile registry, written to a file."""
+    from domain.selection import Filter, apply_filter
     from loaders import cbs as cbs_loader
     from loaders.registry import load_registry
-    from domain.selection import Filter, apply_filter
     from webmap.standalone import standalone_html
 
     cbs = cbs_loader.load()

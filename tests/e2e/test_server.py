@@ -76,8 +76,11 @@ def test_a_returning_visitor_keeps_the_map_files_and_revalidates_the_rest(browse
             cdp = context.new_cdp_session(page)
             urls: dict[str, str] = {}
             sent: dict[str, int] = {}  # bytes over the wire per key file (0 = from the browser's cache)
-            cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
-            cdp.on("Network.loadingFinished", lambda e: sent.__setitem__(name, int(e["encodedDataLength"]))
+            # Bound as defaults: each page's handlers fill that page's own dictionaries.
+            cdp.on("Network.requestWillBeSent",
+                   lambda e, urls=urls: urls.__setitem__(e["requestId"], e["request"]["url"]))
+            cdp.on("Network.loadingFinished",
+                   lambda e, urls=urls, sent=sent: sent.__setitem__(name, int(e["encodedDataLength"]))
                    if (name := _key_file(urls.get(e["requestId"], ""))) else None)
             cdp.send("Network.enable")
             _open_map(page, server_url)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-
 import json
 import subprocess
 import sys
@@ -12,9 +10,9 @@ import pandas as pd
 import pyogrio
 import pytest
 
+from domain.export import CSV_COLUMNS
 from kenniskaart import cli
 from loaders.atomic import _umask
-from domain.export import CSV_COLUMNS
 from tests.paths import ROOT
 
 
@@ -53,7 +51,7 @@ def test_export_gemeente_filter_to_stdout(cbs_data, sample_frame, capsys):
 
 
 @pytest.mark.parametrize(
-    "extra, message",
+    ("extra", "message"),
     [
         (["--theme", "geen"], "argument --theme: invalid choice: 'geen'"),
         (["--region", "PV24"], "expected TYPE:CODE"),
@@ -72,7 +70,7 @@ def test_bad_argument_exits_2_with_one_line(tmp_path, cbs_data, sample_frame, ca
 
 
 @pytest.mark.parametrize(
-    "extra, message",
+    ("extra", "message"),
     [
         (["--region", "provincie:PV99"], "unknown provincie code 'PV99'"),
         (["--region", "waterschap:WS1"], "unknown region type 'waterschap'"),

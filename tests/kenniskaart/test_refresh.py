@@ -16,10 +16,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from loaders import cbs, snapshot
 from kenniskaart.cli import main
-from loaders.pdok import PageInfo, PdokClient, PdokConnectionError, PdokDataError, PdokHTTPError, PdokLayer, PdokResponseError, RetryPolicy
 from kenniskaart.refresh import Progress, RefreshError, parse_layers, refresh
+from loaders import cbs, snapshot
+from loaders.pdok import (
+    PageInfo,
+    PdokClient,
+    PdokConnectionError,
+    PdokDataError,
+    PdokHTTPError,
+    PdokLayer,
+    PdokResponseError,
+    RetryPolicy,
+)
 from loaders.regions import EXPECTED_COUNTS_2025, REGION_TYPES
 from loaders.snapshot import FILES
 from tests.paths import ROOT

@@ -8,8 +8,8 @@ from loaders.footprints import Network, footprint, networks_frame
 
 
 def _network(**kw) -> Network:
-    base = dict(id="n", name="N", kind="wmo-werkplaats", themes=("wmo",), status="active",
-                sources=("https://example.nl",))
+    base = {"id": "n", "name": "N", "kind": "wmo-werkplaats", "themes": ("wmo",), "status": "active",
+                "sources": ("https://example.nl",)}
     return Network(**{**base, **kw})
 
 

@@ -120,7 +120,7 @@ def test_every_code_the_loaders_use_is_in_the_table():
 
 
 @pytest.mark.parametrize(
-    "message, english, dutch",
+    ("message", "english", "dutch"),
     [
         (Message("field-missing"), "required field is missing", "verplicht veld ontbreekt"),
         (Message("value-unknown", vocabulary="theme", value="zorg", suggestions=("wmo",), allowed=()),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
@@ -142,9 +142,9 @@ def test_read_timeout_is_retried_and_then_succeeds(pdok):
 def test_read_timeout_every_time_fails_with_a_timeout_message(pdok):
     pdok.inject("delay", collection="landsdeel_gegeneraliseerd", seconds=1.0)
     sleeps = Sleeps()
-    with make_client(pdok.base_url, sleeps, attempts=2, read_timeout=0.2) as client:
-        with pytest.raises(PdokConnectionError) as err:
-            client.fetch_layer("landsdeel", 2025)
+    with make_client(pdok.base_url, sleeps, attempts=2, read_timeout=0.2) as client, \
+            pytest.raises(PdokConnectionError) as err:
+        client.fetch_layer("landsdeel", 2025)
     assert_one_line(err.value, "landsdeel_gegeneraliseerd", "no response within 0.2 s (read timeout)", "gave up after 2 attempts")
     assert sleeps == [0.5]
 
@@ -203,7 +203,7 @@ def test_backoff_doubles_up_to_its_cap_and_retry_after_overrides_it():
 
 
 def test_retry_after_accepts_seconds_and_http_dates():
-    now = datetime(2025, 1, 1, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
     assert parse_retry_after("12") == 12.0
     assert parse_retry_after(format_datetime(now + timedelta(seconds=90), usegmt=True), now=now) == 90.0
     assert parse_retry_after("soon") is None and parse_retry_after(None) is None

@@ -77,7 +77,7 @@ def test_base_entry_is_valid(cbs_data):
 def test_good_registry_loads_every_entry_into_the_contract_frame_sorted_by_name(good):
     frame = good.networks
     assert good.errors == [] and good.skipped == [] and good.n_files == 5
-    assert list(frame.columns) == list(NETWORK_COLUMNS) + ["geometry"]
+    assert list(frame.columns) == [*list(NETWORK_COLUMNS), "geometry"]
     assert list(frame["name"]) == sorted(frame["name"], key=str.casefold)
     assert set(frame["id"]) == {
         "wsd-friesland", "wmo-werkplaats-friesland", "kwj-amsterdam", "kennisnetwerk-groningen", "movisie",
@@ -87,7 +87,7 @@ def test_good_registry_loads_every_entry_into_the_contract_frame_sorted_by_name(
 
 def test_explicit_gemeenten_resolve_aliases_and_frisian_names(good):
     row = good.networks.set_index("id").loc["wsd-friesland"]
-    # Ljouwert, Achtkarspelen, Tietjerksteradeel, GM0085 (Ooststellingwerf)
+    # The fixture names them as Ljouwert, Achtkarspelen, Tietjerksteradeel and code GM0085 (Ooststellingwerf).
     assert row["member_codes"] == ("GM0059", "GM0080", "GM0085", "GM0737")
     assert row["n_gemeenten"] == 4
     assert row["predecessors"] == ("wmo-werkplaats-friesland",)
@@ -319,7 +319,7 @@ def test_historic_gemeente_name_is_a_warning_and_resolves(cbs_data):
     text = BASE.replace("[Leeuwarden, Achtkarspelen]", "[Leeuwarden, Leeuwarderadeel]")
     network, problems = check(text, cbs=cbs_data)
     assert network is not None and network.member_codes == ("GM0080",)
-    assert [(p.line, p.field, p.severity) for p in problems][0] == (11, "gemeenten[1]", "warning")
+    assert next((p.line, p.field, p.severity) for p in problems) == (11, "gemeenten[1]", "warning")
 
 
 def test_coordinates_in_the_sea_are_a_warning(cbs_data):
@@ -378,7 +378,7 @@ def test_yml_files_are_ignored_with_a_warning(cbs_data, tmp_path):
 
 def test_empty_folder_gives_an_empty_frame_with_the_contract_columns(cbs_data, tmp_path):
     result = load_registry(cbs_data, tmp_path, today=TODAY)
-    assert list(result.networks.columns) == list(NETWORK_COLUMNS) + ["geometry"]
+    assert list(result.networks.columns) == [*list(NETWORK_COLUMNS), "geometry"]
     assert result.newest_verified is None and result.oldest_verified is None
 
 

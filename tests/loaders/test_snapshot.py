@@ -108,7 +108,7 @@ def test_wrong_crs_is_rejected():
 
 def test_lon_lat_numbers_labelled_as_rd_are_outside_the_netherlands():
     gem = gemeenten_rd().to_crs("EPSG:4326").set_crs(RD, allow_override=True)
-    with pytest.raises(SnapshotError, match="coordinates outside the Netherlands in RD .*wrong CRS"):
+    with pytest.raises(SnapshotError, match=r"coordinates outside the Netherlands in RD .*wrong CRS"):
         build(gem)
 
 
@@ -137,7 +137,7 @@ def test_missing_membership_row_is_rejected():
 
 def test_membership_of_an_unknown_gemeente_or_with_an_empty_field_is_rejected():
     extra = membership()
-    extra.loc[len(extra)] = ["GM0999", "Extra"] + list(extra.iloc[0, 2:])
+    extra.loc[len(extra)] = ["GM0999", "Extra", *list(extra.iloc[0, 2:])]
     with pytest.raises(SnapshotError, match="membership: unknown gemeente GM0999"):
         build(members=extra)
     empty = membership()

@@ -83,7 +83,7 @@ def test_the_map_loads_the_gemeente_topology_as_a_file_not_in_its_message():
     assert ").topology=" not in message and len(message) < 150_000
     leaflet, topology = json.loads(message)["js_links"]  # loaded in this order, both before the map script
     assert leaflet.endswith("/leaflet/leaflet.js")
-    component, filename = topology.removeprefix("../").split("/")
+    _component, filename = topology.removeprefix("../").split("/")
     assert re.fullmatch(r"gemeenten-[0-9a-f]{16}\.js", filename)
     # The app wrote it into its folder (a kenniskaart-* temporary folder, served as a component;
     # the browser tests load it through the server), and it defines the whole topology.
@@ -179,8 +179,8 @@ def click_gemeente(at: AppTest, code: str) -> AppTest:
 
 
 def test_clicking_a_gemeente_also_opens_the_footprint_on_top_there(registry, cbs_data):
-    from webmap.records import footprint_at
     from domain.selection import Filter, apply_filter
+    from webmap.records import footprint_at
 
     at = run_app({"thema": "jeugd"})
     shown = apply_filter(registry.networks, cbs_data, Filter(themes=("jeugd",))).networks
@@ -225,7 +225,7 @@ def test_clicking_a_marker_shows_the_network_details(registry):
 def test_download_buttons_carry_the_current_selection(registry):
     spy = mock.Mock(wraps=st.download_button)
     with mock.patch("streamlit.download_button", spy), mock.patch.object(
-        st.delta_generator.DeltaGenerator, "download_button", lambda self, *a, **k: spy(*a, **k)
+        st.delta_generator.DeltaGenerator, "download_button", lambda _self, *a, **k: spy(*a, **k)
     ):
         at = run_app()
         spy.reset_mock()
@@ -272,8 +272,8 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def test_coverage_tab_figures_equal_the_coverage_module_for_a_theme(registry, cbs_data):
     from domain import coverage
-    from page import text as panels
     from domain.selection import Filter, apply_filter
+    from page import text as panels
 
     at = run_app(tab="Dekking")
     at.sidebar.multiselect(key="f_themes").set_value(["jeugd"]).run()
@@ -365,7 +365,7 @@ def test_valid_proposal_offers_the_yaml_download(cbs_data):
 
     spy = mock.Mock(wraps=st.download_button)
     with mock.patch("streamlit.download_button", spy), mock.patch.object(
-        st.delta_generator.DeltaGenerator, "download_button", lambda self, *a, **k: spy(*a, **k)
+        st.delta_generator.DeltaGenerator, "download_button", lambda _self, *a, **k: spy(*a, **k)
     ):
         at = fill_proposal(
             run_app(tab=PROPOSAL), name="Werkplaats Proef", gemeenten="Enschede, Hengelo (O.)", sources="https://example.nl/a"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import streamlit
 
+from loaders.footprints import Network, networks_frame
 from page import text as panels
 from webmap.legend import choropleth_legend_html
-from loaders.footprints import Network, networks_frame
 
 
 def test_network_details_show_sources_and_coverage_note(cbs_data):

@@ -189,7 +189,7 @@ def test_a_vary_header_of_streamlits_own_is_kept_beside_accept_encoding(app):
 
 def test_fonts_and_small_files_are_not_compressed_but_get_an_etag(app):
     for path in ("/static/media/font.woff2", "/static/js/tiny.js"):
-        status, headers, body = request(app, path, GZIP)
+        status, headers, _body = request(app, path, GZIP)
         assert status == 200 and "content-encoding" not in headers, path
         assert headers["etag"].startswith('"') and not headers["etag"].endswith('-gzip"')
     assert app.cache.compressions == 0
@@ -212,7 +212,7 @@ def test_everything_else_passes_through_untouched(app, path, headers, method):
 
 def test_errors_and_responses_already_encoded_pass_through(app):
     assert request(app, "/component/map/missing.js", GZIP) == request(STREAMLIT, "/component/map/missing.js", GZIP)
-    status, headers, body = request(app, "/component/map/encoded.js", GZIP)
+    _status, headers, body = request(app, "/component/map/encoded.js", GZIP)
     assert headers["content-encoding"] == "gzip" and gzip.decompress(body) == BUNDLE  # not compressed twice
     assert headers["etag"] == '"streamlit-etag"'
 

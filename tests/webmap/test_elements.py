@@ -58,7 +58,7 @@ def test_markers_are_handed_over_without_what_the_browser_does_not_need(networks
     layer = MarkerLayer(marker_records(networks, None, popups=True))
     function, args = rendered_call(layer)
     assert function == "markers"
-    records, styles, pane = json.loads(f"[{args}]")
+    records, _styles, pane = json.loads(f"[{args}]")
     assert pane == "kk-markers" and len(records) == 3
     assert all(set(r) == {"lat", "lon", "tip", "style", "popup"} for r in records)
 

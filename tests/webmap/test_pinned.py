@@ -14,7 +14,7 @@ from webmap.elements import FeatureGroup
 from webmap.pinned import PINNED_VERSIONS, STREAMLIT_COMPONENT_MESSAGE, STREAMLIT_FOLIUM_NAMES, Raw, render_raw
 
 
-@pytest.mark.parametrize("package, version", sorted(PINNED_VERSIONS.items()))
+@pytest.mark.parametrize(("package", "version"), sorted(PINNED_VERSIONS.items()))
 def test_the_installed_version_is_the_pinned_one(package, version):
     # A new version may change what webmap/pinned.py relies on: read it again, then update the pin.
     assert importlib.metadata.version(package) == version

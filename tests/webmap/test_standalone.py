@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from inert import js_json
-from webmap import basemap, mapdata
 from domain.selection import Filter, apply_filter
-from webmap.standalone import standalone_html
+from inert import js_json
 from loaders.footprints import Network, networks_frame
+from webmap import basemap, mapdata
+from webmap.standalone import standalone_html
 
 
 @pytest.fixture(scope="module")
