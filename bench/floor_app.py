@@ -12,7 +12,8 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from domain.selection import Filter, apply_filter, summary_text
+from domain.selection import apply_filter, summary_text
+from domain.viewstate import ViewState
 from inert import md_text
 from page.data import load_app_data
 from page.text import STILL_PLACEHOLDERS_CSS
@@ -24,7 +25,7 @@ data = load_app_data()  # the app's own data and served files
 st.html(f"<style>{STILL_PLACEHOLDERS_CSS}</style>")
 kaart, *_ = st.tabs(["Kaart", "Dekking", "Tijdlijn", "Wijziging voorstellen"])
 with kaart:
-    sel = apply_filter(data.networks, data.cbs, Filter())
+    sel = apply_filter(data.networks, data.cbs, ViewState().filter)  # the app's default view
     st.markdown(f"##### {md_text(summary_text(sel))}")
     st_folium(
         basemap.base_map(data.map_data, tiles=data.tiles, asset_base=data.asset_base, topology_base=data.topology_base),

@@ -149,7 +149,8 @@ async def _act(page, action: str, rng: random.Random) -> str:
             raise RuntimeError("no clickable gemeente found on the map")
         box = await iframe.bounding_box()
         await page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
-        await page.get_by_text(f"({target['code']})").first.wait_for(timeout=WAIT_MS)
+        # The chosen gemeente is in the URL once the click's script run applied it.
+        await page.wait_for_url(f"**gemeente={target['code']}**", timeout=WAIT_MS)
         return "gemeente " + target["code"]
     raise ValueError(f"unknown action {action!r}")
 

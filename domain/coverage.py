@@ -14,7 +14,11 @@ Rules worth knowing (they belong in the app's help text too):
   or ``network_ids`` (they would make every gemeente "covered" and hide the regional white
   spots); ``n_national`` says how many were in the selection, the same for every gemeente.
 * A gemeente counts as covered when at least one selected regional network lists it as a
-  member. Area shares use ``area_km2`` (area of the CBS gemeente boundary, in km²).
+  member. It is covered for certain ("zeker gedekt") when a source names it for at least one
+  of them (``n_stated``), and possibly ("mogelijk gedekt") when every such claim is derived by
+  us from a region name. A white spot has no known network: networks whose werkgebied is
+  unknown are listed apart (:func:`unknown_werkgebied`), since they may work there.
+  Area shares use ``area_km2`` (area of the CBS gemeente boundary, in km²).
 * Member codes of gemeenten that no longer exist are mapped to their current gemeenten via
   ``cbs.herindelingen`` (:func:`current_codes`); a split gemeente maps to all its successors.
 """
@@ -28,20 +32,29 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from domain.csvfile import cell, joined, to_dutch_csv
 from domain.selection import Filter, name_key
 from loaders.cbs import CbsData
 from loaders.regions import REGION_LABELS, REGION_TYPES, canonical_region_type
 
 REGION_COLUMNS: tuple[str, ...] = tuple(f"{t}_{p}" for t in REGION_TYPES for p in ("code", "name"))
 TABLE_COLUMNS: tuple[str, ...] = (
-    "code", "name", "area_km2", "n_networks", "network_ids", "network_names", "n_national", *REGION_COLUMNS,
+    "code", "name", "area_km2", "n_networks", "network_ids", "network_names", "n_stated", "stated_ids",
+    "certainty", "n_national", *REGION_COLUMNS,
 )
-CSV_COLUMNS: tuple[str, ...] = ("gemeente_code", "gemeente_name", "n_networks", "network_ids", "n_national")
+# Per gemeente: certain (a source names it), possible (only derived claims), none (a white spot).
+CERTAIN, POSSIBLE, NONE = "zeker", "mogelijk", "geen"
+# The Dekking CSV's columns (Dutch, for spreadsheets: domain.csvfile), documented in the README.
+CSV_COLUMNS: tuple[str, ...] = (
+    "gemeentecode", "gemeente", "aantal_netwerken", "aantal_zeker", "dekking", "netwerken", "netwerken_zeker",
+    "aantal_landelijk",
+)
 REGION_TABLE_COLUMNS: tuple[str, ...] = (
     "code",
     "name",
     "n_gemeenten",
     "n_covered",
+    "n_covered_stated",
     "share_covered",
     "area_km2",
     "area_km2_covered",
@@ -129,15 +142,20 @@ def coverage_table(networks: pd.DataFrame, cbs: CbsData) -> pd.DataFrame:
     n_national = int(networks.loc[national, "id"].nunique()) if len(networks) else 0
 
     ids_per_code: dict[str, set[str]] = {}
+    stated_per_code: dict[str, set[str]] = {}
     names: dict[str, str] = {}
-    for network_id, name, members in zip(regional["id"], regional["name"], regional["member_codes"]):
+    for network_id, name, members, stated in zip(
+        regional["id"], regional["name"], regional["member_codes"], regional["stated_codes"]
+    ):
         names[str(network_id)] = str(name)
         try:
-            resolved = current_codes(cbs, members)
+            resolved, resolved_stated = current_codes(cbs, members), current_codes(cbs, stated or ())
         except CoverageError as exc:
             raise CoverageError(f"network {network_id!r}: {exc}") from None
         for code in resolved:
             ids_per_code.setdefault(code, set()).add(str(network_id))
+        for code in resolved_stated:
+            stated_per_code.setdefault(code, set()).add(str(network_id))
 
     table = pd.DataFrame(gemeenten[["code", "name", "area_km2", *REGION_COLUMNS]])
     table = table.sort_values("code").reset_index(drop=True)
@@ -145,6 +163,12 @@ def coverage_table(networks: pd.DataFrame, cbs: CbsData) -> pd.DataFrame:
     table["network_ids"] = ids
     table["network_names"] = [tuple(names[i] for i in row) for row in ids]
     table["n_networks"] = np.array([len(row) for row in ids], dtype=int)
+    stated_ids = [tuple(sorted(stated_per_code.get(code, ()))) for code in table["code"]]
+    table["stated_ids"] = stated_ids
+    table["n_stated"] = np.array([len(row) for row in stated_ids], dtype=int)
+    table["certainty"] = [
+        CERTAIN if n_stated else POSSIBLE if n else NONE for n, n_stated in zip(table["n_networks"], table["n_stated"])
+    ]
     table["n_national"] = n_national
     table["area_km2"] = table["area_km2"].astype(float)
     return table[list(TABLE_COLUMNS)]
@@ -170,8 +194,9 @@ def _check_table(table: pd.DataFrame, cbs: CbsData) -> None:
 def coverage_figures(table: pd.DataFrame, cbs: CbsData) -> dict:
     """Headline numbers of a coverage table (or of any subset of its rows).
 
-    Returns ``year`` (CBS boundaries), ``n_gemeenten``, ``n_covered``, ``share_covered``
-    (0..1), ``n_white_spots``, ``area_km2``, ``area_km2_covered``, ``share_area_covered``
+    Returns ``year`` (CBS boundaries), ``n_gemeenten``, ``n_covered`` (zeker or mogelijk),
+    ``n_covered_stated`` (zeker), ``n_covered_derived`` (only mogelijk), ``share_covered``
+    (0..1), ``share_covered_stated``, ``n_white_spots``, ``area_km2``, ``area_km2_covered``, ``share_area_covered``
     (0..1), ``n_networks`` (distinct regional networks covering any of these gemeenten) and
     ``n_national``. Shares are 0.0 for an empty table.
     """
@@ -184,7 +209,10 @@ def coverage_figures(table: pd.DataFrame, cbs: CbsData) -> dict:
         "year": cbs.year,
         "n_gemeenten": len(table),
         "n_covered": int(covered.sum()),
+        "n_covered_stated": int((table["n_stated"] > 0).sum()),
+        "n_covered_derived": int(((table["n_stated"] == 0) & covered).sum()),
         "share_covered": _share(covered.sum(), len(table)),
+        "share_covered_stated": _share((table["n_stated"] > 0).sum(), len(table)),
         "n_white_spots": int((~covered).sum()),
         "area_km2": round(area, 3),
         "area_km2_covered": round(area_covered, 3),
@@ -222,6 +250,7 @@ def coverage_by_region(table: pd.DataFrame, cbs: CbsData, region_type: str) -> p
                 "name": str(region_names.get(code, part[f"{canonical}_name"].iloc[0])),
                 "n_gemeenten": len(part),
                 "n_covered": int(covered.sum()),
+                "n_covered_stated": int((part["n_stated"] > 0).sum()),
                 "share_covered": _share(covered.sum(), len(part)),
                 "area_km2": round(area, 3),
                 "area_km2_covered": round(area_covered, 3),
@@ -242,23 +271,43 @@ def coverage_by_region(table: pd.DataFrame, cbs: CbsData, region_type: str) -> p
 
 
 def coverage_csv(table: pd.DataFrame) -> str:
-    """CSV (UTF-8 text, ``\\n`` line ends) of gemeente -> number and ids of covering networks.
+    """The coverage per gemeente as a Dutch spreadsheet CSV (:mod:`domain.csvfile`).
 
-    Columns: gemeente_code, gemeente_name, n_networks, network_ids (``;``-separated, sorted),
-    n_national. Rows in the order of ``table``. Ids are registry slugs and gemeente names come
-    from CBS, so no cell can start a spreadsheet formula.
+    Columns: gemeentecode, gemeente, aantal_netwerken (regional networks covering it),
+    aantal_zeker (of them, those a source names it for), dekking (zeker / mogelijk / geen),
+    netwerken and netwerken_zeker (registry ids), aantal_landelijk. Rows in the order of
+    ``table``. Ids are registry slugs and gemeente names come from CBS.
     """
     out = pd.DataFrame(
         {
-            "gemeente_code": table["code"],
-            "gemeente_name": table["name"],
-            "n_networks": table["n_networks"].astype(int),
-            "network_ids": [ID_SEPARATOR.join(row) for row in table["network_ids"]],
-            "n_national": table["n_national"].astype(int),
+            "gemeentecode": table["code"],
+            "gemeente": [cell(name) for name in table["name"]],
+            "aantal_netwerken": table["n_networks"].astype(int),
+            "aantal_zeker": table["n_stated"].astype(int),
+            "dekking": table["certainty"],
+            "netwerken": [joined(row) for row in table["network_ids"]],
+            "netwerken_zeker": [joined(row) for row in table["stated_ids"]],
+            "aantal_landelijk": table["n_national"].astype(int),
         },
         columns=list(CSV_COLUMNS),
     )
-    return out.to_csv(index=False, lineterminator="\n")
+    return to_dutch_csv(out)
+
+
+def white_spots_csv(spots: pd.DataFrame) -> str:
+    """The white spots (rows of :func:`white_spots`) as a Dutch spreadsheet CSV: gemeentecode,
+    gemeente, provincie, jeugdregio, GGD-regio, arbeidsmarktregio."""
+    out = pd.DataFrame(
+        {
+            "gemeentecode": spots["code"],
+            "gemeente": [cell(name) for name in spots["name"]],
+            "provincie": spots["provincie_name"],
+            "jeugdregio": spots["jeugdregio_name"],
+            "ggd_regio": spots["ggdregio_name"],
+            "arbeidsmarktregio": spots["arbeidsmarktregio_name"],
+        }
+    )
+    return to_dutch_csv(out)
 
 
 def region_csv(region_table: pd.DataFrame) -> str:
@@ -340,15 +389,52 @@ def choropleth_classes(counts: Iterable[int]) -> ChoroplethClasses:
     )
 
 
-def coverage_map_frame(table: pd.DataFrame, cbs: CbsData, classes: ChoroplethClasses | None = None) -> gpd.GeoDataFrame:
+NO_NETWORK_LABEL = "Geen bekend netwerk"
+POSSIBLE_LABEL = "Alleen mogelijk (afgeleid werkgebied)"
+# Orange stays apart from the blue sequence for the common forms of colour blindness.
+POSSIBLE_COLOR = "#fdae6b"
+
+
+@dataclass(frozen=True)
+class CertaintyClasses:
+    """The Dekking map's classes: no known network, only possibly covered, and certainly covered
+    by 1 / 2 / 3–4 / 5+ networks (blue, darker for more), with a label and colour per gemeente."""
+
+    labels: tuple[str, ...]
+    colors: tuple[str, ...]
+    counts: tuple[int, ...]
+    row_labels: tuple[str, ...]  # per row of the table
+    row_colors: tuple[str, ...]
+
+    def legend(self) -> list[dict]:
+        return [{"label": lab, "color": col, "n": n} for lab, col, n in zip(self.labels, self.colors, self.counts)]
+
+
+def certainty_classes(table: pd.DataFrame) -> CertaintyClasses:
+    """Classes by certainty: a gemeente a source names for N networks is in the blue class of N;
+    one only reached by derived werkgebieden is "mogelijk"; the rest has no known network."""
+    stated = choropleth_classes(table["n_stated"])
+    labels = [NO_NETWORK_LABEL, POSSIBLE_LABEL] + [f"{label} (zeker)" for label in stated.labels[1:]]
+    colors = [CLASS_COLORS[0], POSSIBLE_COLOR, *stated.colors[1:]]
+    row_index = []
+    for n, n_stated in zip(table["n_networks"], table["n_stated"]):
+        row_index.append(0 if n == 0 else 1 if n_stated == 0 else 1 + stated.index_of(int(n_stated)))
+    counts = tuple(row_index.count(i) for i in range(len(labels)))
+    return CertaintyClasses(
+        labels=tuple(labels), colors=tuple(colors), counts=counts,
+        row_labels=tuple(labels[i] for i in row_index), row_colors=tuple(colors[i] for i in row_index),
+    )
+
+
+def coverage_map_frame(table: pd.DataFrame, cbs: CbsData, classes: CertaintyClasses | None = None) -> gpd.GeoDataFrame:
     """The coverage table on the gemeente geometry (EPSG:4326), ready for a choropleth.
 
     Adds ``klasse`` (Dutch class label) and ``kleur`` (fill colour) from ``classes`` (default:
-    :func:`choropleth_classes` of the table's counts); ``network_ids`` and ``network_names``
+    :func:`certainty_classes` of the table); ``network_ids`` and ``network_names``
     become ``;``-joined text so any GIS can read the properties.
     """
     _check_table(table, cbs)
-    classes = classes or choropleth_classes(table["n_networks"])
+    classes = classes or certainty_classes(table)
     geometry = cbs.gemeenten.set_index("code").geometry
     out = pd.DataFrame(
         {
@@ -358,9 +444,11 @@ def coverage_map_frame(table: pd.DataFrame, cbs: CbsData, classes: ChoroplethCla
             "n_networks": table["n_networks"].astype(int),
             "network_ids": [ID_SEPARATOR.join(row) for row in table["network_ids"]],
             "network_names": [ID_SEPARATOR.join(row) for row in table["network_names"]],
+            "n_stated": table["n_stated"].astype(int),
+            "dekking": table["certainty"],
             "n_national": table["n_national"].astype(int),
-            "klasse": [classes.label_of(int(n)) for n in table["n_networks"]],
-            "kleur": [classes.color_of(int(n)) for n in table["n_networks"]],
+            "klasse": list(classes.row_labels),
+            "kleur": list(classes.row_colors),
         }
     )
     return gpd.GeoDataFrame(out, geometry=geometry.reindex(table["code"]).to_numpy(), crs=cbs.gemeenten.crs)
@@ -369,3 +457,25 @@ def coverage_map_frame(table: pd.DataFrame, cbs: CbsData, classes: ChoroplethCla
 def coverage_geojson(table: pd.DataFrame, cbs: CbsData) -> str:
     """:func:`coverage_map_frame` as RFC 7946 GeoJSON text (WGS84, one feature per gemeente)."""
     return coverage_map_frame(table, cbs).to_json(drop_id=True, ensure_ascii=False)
+
+
+def region_part(table: pd.DataFrame, region_type: str | None, region_code: str | None) -> pd.DataFrame:
+    """The rows of the gemeenten of one region (all rows without a region)."""
+    if not region_type or not region_code:
+        return table
+    column = f"{region_type}_code"
+    if column not in table.columns:
+        raise CoverageError(f"unknown region type {region_type!r} (expected one of: {', '.join(REGION_TYPES)})")
+    return table[table[column] == region_code].reset_index(drop=True)
+
+
+def unknown_werkgebied(networks: pd.DataFrame, cbs: CbsData, region_type: str | None = None,
+                       region_code: str | None = None) -> pd.DataFrame:
+    """Regional networks of the selection whose werkgebied no source names (``coverage_basis``
+    unknown), with a host in the region if one is given: they may work in its white spots."""
+    unknown = networks[(networks["coverage_basis"] == "unknown") & ~networks["national"].astype(bool)]
+    if region_type and region_code:
+        column = f"{region_type}_code"
+        in_region = set(cbs.gemeenten.loc[cbs.gemeenten[column] == region_code, "code"])
+        unknown = unknown[unknown["host_gemeente"].isin(in_region)]
+    return unknown.reset_index(drop=True)

@@ -1,8 +1,10 @@
 """The view state in the URL, so a map can be shared as a link.
 
 Keys are short Dutch words: ``thema``, ``soort``, ``status``, ``regio`` (``type:code``),
-``gemeente``, ``jaar``, ``netwerk``, ``grenzen``, ``landelijk``. Lists are comma-separated.
-Only non-default values are written, so the plain URL is the default view.
+``gemeente``, ``jaar``, ``netwerk``, ``grenzen``, ``landelijk``, and for the page ``tab`` (the
+open tab) and ``indeling`` (the Dekking tab's region type). Lists are comma-separated. Only
+non-default values are written, so the plain URL is the default view. The default view shows
+the networks that may be at work now (status ``actueel``: active, in formation or unknown).
 
 Reading is defensive: a link is user input. :func:`from_query_params` never raises; every
 unknown, invalid or oversized value is dropped and reported in a short Dutch notice. A notice
@@ -22,7 +24,14 @@ from loaders.cbs import CbsData
 from loaders.regions import REGION_TYPES, canonical_region_type
 from loaders.vocabulary import KINDS, STATUS_GROUPS, THEMES
 
-KEYS: tuple[str, ...] = ("thema", "soort", "status", "regio", "gemeente", "jaar", "netwerk", "grenzen", "landelijk")
+KEYS: tuple[str, ...] = (
+    "thema", "soort", "status", "regio", "gemeente", "jaar", "netwerk", "grenzen", "landelijk", "tab", "indeling",
+)
+DEFAULT_STATUS = "actueel"
+# The page's tabs by their URL word.
+TABS: dict[str, str] = {"kaart": "Kaart", "dekking": "Dekking", "tijdlijn": "Tijdlijn", "voorstel": "Wijziging voorstellen"}
+DEFAULT_TAB = "Kaart"
+DEFAULT_COVERAGE_REGIONS = "provincie"
 # Parameters Streamlit itself uses; they are not ours to judge.
 STREAMLIT_KEYS: frozenset[str] = frozenset({"embed", "embed_options"})
 DEFAULT_OUTLINE = "provincie"
@@ -41,11 +50,14 @@ _SAFE_PUNCTUATION = set(" -_:.,/+@")
 
 @dataclass(frozen=True)
 class ViewState:
-    """What the URL remembers: the filter, the clicked network and the outline layer."""
+    """What the URL remembers: the filter, the clicked network, the outline layer, the open tab
+    and the Dekking tab's region type."""
 
-    filter: Filter = field(default_factory=Filter)
+    filter: Filter = field(default_factory=lambda: Filter(status=DEFAULT_STATUS))
     network: str | None = None
     outline: str = DEFAULT_OUTLINE
+    tab: str = DEFAULT_TAB
+    coverage_regions: str = DEFAULT_COVERAGE_REGIONS
 
 
 def to_query_params(state: ViewState) -> dict[str, str]:
@@ -56,7 +68,7 @@ def to_query_params(state: ViewState) -> dict[str, str]:
         params["thema"] = ",".join(f.themes)
     if f.kinds:
         params["soort"] = ",".join(f.kinds)
-    if f.status != "alle":
+    if f.status != DEFAULT_STATUS:
         params["status"] = f.status
     if f.region_type is not None and f.region_code is not None:
         params["regio"] = f"{f.region_type}:{f.region_code}"
@@ -70,6 +82,10 @@ def to_query_params(state: ViewState) -> dict[str, str]:
         params["grenzen"] = state.outline
     if not f.include_national:
         params["landelijk"] = "nee"
+    if state.tab != DEFAULT_TAB:
+        params["tab"] = next(word for word, label in TABS.items() if label == state.tab)
+    if state.coverage_regions != DEFAULT_COVERAGE_REGIONS:
+        params["indeling"] = state.coverage_regions
     return params
 
 
@@ -223,7 +239,7 @@ def from_query_params(
         budget -= size
         accepted[key_text] = raw
 
-    kw: dict[str, Any] = {}
+    kw: dict[str, Any] = {"status": DEFAULT_STATUS}
     if "thema" in accepted:
         kw["themes"] = _slugs("thema", accepted["thema"], THEMES, "Onbekend thema", notices)
     if "soort" in accepted:
@@ -260,4 +276,15 @@ def from_query_params(
             state = replace(state, outline=outline)
         else:
             notices.add(f"Onbekende grenzenlaag '{safe_fragment(value)}' in de link genegeerd.")
+    if (value := _single("tab", accepted.get("tab", ""), notices)) is not None:
+        if value.lower() in TABS:
+            state = replace(state, tab=TABS[value.lower()])
+        else:
+            notices.add(f"Onbekend tabblad '{safe_fragment(value)}' in de link genegeerd.")
+    if (value := _single("indeling", accepted.get("indeling", ""), notices)) is not None:
+        regions = canonical_region_type(value)
+        if regions in REGION_TYPES:
+            state = replace(state, coverage_regions=regions)
+        else:
+            notices.add(f"Onbekende regio-indeling '{safe_fragment(value)}' in de link genegeerd.")
     return state, notices.result()

@@ -66,9 +66,12 @@ def figures_text(figures: dict) -> str:
         [
             f"gemeenten covered: {figures['n_covered']} of {figures['n_gemeenten']} "
             f"({_percent(figures['share_covered'])}), CBS {figures['year']} boundaries",
+            f"  certainly (a source names the gemeente): {figures['n_covered_stated']} "
+            f"({_percent(figures['share_covered_stated'])}); "
+            f"possibly (only derived werkgebieden): {figures['n_covered_derived']}",
             f"area covered: {_percent(figures['share_area_covered'])} "
             f"({figures['area_km2_covered']:.1f} of {figures['area_km2']:.1f} km²)",
-            f"white spots: {figures['n_white_spots']} gemeenten",
+            f"white spots (no known network): {figures['n_white_spots']} gemeenten",
             f"regional networks: {figures['n_networks']}; "
             f"national networks (not counted per gemeente): {figures['n_national']}",
         ]

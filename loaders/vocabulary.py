@@ -54,16 +54,19 @@ STATUSES: dict[str, str] = {
 
 # What the status filter in the app groups together.
 STATUS_GROUPS: dict[str, tuple[str, ...]] = {
+    # The page's default: what may be at work now (ended and succeeded networks left out).
+    "actueel": ("active", "in-formation", "unknown"),
     "actief": ("active", "in-formation"),
     "beeindigd": ("ended", "succeeded"),
     "onbekend": ("unknown",),
     "alle": tuple(STATUSES),
 }
 STATUS_GROUP_LABELS: dict[str, str] = {
-    "alle": "Alle",
+    "actueel": "Actief of status onbekend",
     "actief": "Actief",
-    "beeindigd": "Beëindigd of opgevolgd",
     "onbekend": "Status onbekend",
+    "beeindigd": "Beëindigd of opgevolgd",
+    "alle": "Alle, ook beëindigd",
 }
 
 CONFIDENCE: dict[str, str] = {

@@ -22,7 +22,7 @@ import streamlit.components.v1 as components
 from loaders import cbs as cbs_loader
 from loaders.cbs import CbsData
 from loaders.registry import REGISTRY_DIR, RegistryResult, load_registry
-from page.text import NetworkTableHtml, network_table, network_table_html_parts
+from page.table import NetworkTableHtml, network_table, network_table_html_parts
 from webmap.assets import STATIC_DIR, component_asset_base
 from webmap.basemap import DEFAULT_TILES, tiles_choice
 from webmap.mapdata import MapData, MapDataError, prepare_map_data, write_topology

@@ -10,16 +10,24 @@ from page.state import View, url_notices
 from page.text import STILL_PLACEHOLDERS_CSS
 
 
+def embedded() -> bool:
+    """Whether the page is shown embedded (``?embed=true``): then without title and help text."""
+    try:
+        return bool(st.context.is_embedded)
+    except (AttributeError, RuntimeError):
+        return False
+
+
 def draw(data: AppData, view: View) -> None:
     # Style only: Streamlit puts it in the page without taking space (page.text.STILL_PLACEHOLDERS_CSS).
     st.html(f"<style>{STILL_PLACEHOLDERS_CSS}</style>")
-    st.title("Kenniskaart Sociaal Domein")
-    st.caption(
-        "Kennisnetwerken in het sociaal domein: werkplaatsen, kenniswerkplaatsen en landelijke instituten. "
-        "Filter links, beweeg over een gemeente voor het aantal netwerken. Een klik op de kaart toont het profiel van "
-        "de gemeente en de details van het bovenste werkgebied daar; een klik op een stip (penvoerder) de details van "
-        "dat netwerk."
-    )
+    if not embedded():
+        st.title("Kenniskaart Sociaal Domein")
+        st.caption(
+            "Welke kennisnetwerken werken waar in het sociaal domein, en wie trekt ze? Zoek je gemeente of klik op de "
+            "kaart: rechts staat welke netwerken er werken, met penvoerder, status en hoe zeker het werkgebied is. "
+            "Filter links op thema, soort, status en regio."
+        )
     if view.problem:
         st.warning(f"Filter kon niet worden toegepast ({md_text(view.problem)}); alle netwerken worden getoond.")
     if data.tiles_problem:
@@ -32,3 +40,6 @@ def draw(data: AppData, view: View) -> None:
             f"**{len(registry.skipped)} registerbestand(en) overgeslagen wegens fouten:**\n"
             + "\n".join(f"- {md_text(name)}: {md_text(message)}" for name, message in registry.skipped)
         )
+    registry_problems = [p for p in registry.problems if p.code in ("registry-missing", "registry-empty")]
+    for problem in registry_problems:
+        st.warning(f"**Register:** {md_text(problem.text('nl'))}")

@@ -8,13 +8,22 @@ widgets are drawn, so it costs one script run.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import streamlit as st
 
 from domain.selection import Filter, Selection, SelectionError, apply_filter
-from domain.viewstate import ViewState, from_query_params, to_query_params
+from domain.viewstate import (
+    DEFAULT_COVERAGE_REGIONS,
+    DEFAULT_OUTLINE,
+    DEFAULT_STATUS,
+    DEFAULT_TAB,
+    TABS,
+    ViewState,
+    from_query_params,
+    to_query_params,
+)
 from page.data import AppData
 from webmap.clicks import parse_click
 from webmap.records import footprint_at
@@ -23,9 +32,11 @@ K_THEMES, K_KINDS, K_STATUS = "f_themes", "f_kinds", "f_status"
 K_REGION_TYPE, K_REGION, K_GEMEENTE = "f_region_type", "f_region", "f_gemeente"
 K_YEAR, K_NATIONAL, K_OUTLINE, K_NETWORK = "f_year", "f_national", "f_outline", "f_network"
 K_TAB, K_COVERAGE_REGION_TYPE, MAP_KEY = "tab", "c_region_type", "kaart"
+K_PANEL = "p_panel"  # the tabs of the panel beside the map
+PANEL_GEMEENTE, PANEL_NETWORK = "Gemeente", "Netwerk"
 # Widgets in a hidden tab are not drawn, and Streamlit forgets the value of a widget that was not
 # drawn; these are written back on every run so they survive tab switches.
-KEPT_KEYS = (K_NETWORK, K_COVERAGE_REGION_TYPE)
+KEPT_KEYS = (K_NETWORK, K_COVERAGE_REGION_TYPE, K_PANEL)
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,6 +63,12 @@ def put_state(state: ViewState) -> None:
     ss[K_NATIONAL] = f.include_national
     ss[K_OUTLINE] = state.outline
     ss[K_NETWORK] = state.network
+    # The open tab and the Dekking tab's region type: as the state says, unless the state only
+    # has the defaults and the session already chose them (a tab opened before the first run).
+    if state.tab != DEFAULT_TAB or K_TAB not in ss:
+        ss[K_TAB] = state.tab
+    if state.coverage_regions != DEFAULT_COVERAGE_REGIONS or K_COVERAGE_REGION_TYPE not in ss:
+        ss[K_COVERAGE_REGION_TYPE] = state.coverage_regions
 
 
 def current_state() -> ViewState:
@@ -63,7 +80,7 @@ def current_state() -> ViewState:
         filter=Filter(
             themes=tuple(ss.get(K_THEMES) or ()),
             kinds=tuple(ss.get(K_KINDS) or ()),
-            status=ss.get(K_STATUS) or "alle",
+            status=ss.get(K_STATUS) or DEFAULT_STATUS,
             region_type=region_type if region else None,
             region_code=region,
             gemeente=ss.get(K_GEMEENTE),
@@ -71,16 +88,21 @@ def current_state() -> ViewState:
             include_national=bool(ss.get(K_NATIONAL, True)),
         ),
         network=ss.get(K_NETWORK),
-        outline=ss.get(K_OUTLINE) or "provincie",
+        outline=ss.get(K_OUTLINE) or DEFAULT_OUTLINE,
+        tab=str(ss[K_TAB]) if ss.get(K_TAB) in TABS.values() else DEFAULT_TAB,
+        coverage_regions=ss.get(K_COVERAGE_REGION_TYPE) or DEFAULT_COVERAGE_REGIONS,
     )
 
 
 def reset_filters() -> None:
-    put_state(ViewState())
+    """The default filter; the open tab and the Dekking tab's region type stay."""
+    shown = current_state()
+    put_state(replace(ViewState(), tab=shown.tab, coverage_regions=shown.coverage_regions))
 
 
 def show_network(network_id: str) -> None:
     st.session_state[K_NETWORK] = network_id
+    st.session_state[K_PANEL] = PANEL_NETWORK
 
 
 def new_click(value: dict[str, Any] | None) -> tuple[str, str] | None:
@@ -109,8 +131,10 @@ def apply_click(data: AppData, target: tuple[str, str]) -> None:
             visible = data.networks.iloc[:0]
         ss[K_NETWORK] = footprint_at(visible, ident, shown.network)
         ss[K_GEMEENTE] = ident
+        ss[K_PANEL] = PANEL_GEMEENTE
     elif kind == "network" and ident in data.network_names:
         ss[K_NETWORK] = ident
+        ss[K_PANEL] = PANEL_NETWORK
 
 
 def on_map_click(data: AppData) -> None:
@@ -154,7 +178,7 @@ def start_run(data: AppData) -> View:
         selection = apply_filter(data.networks, data.cbs, state.filter)
     except SelectionError as error:  # only reachable through a stale widget value
         problem = str(error)
-        state = ViewState(outline=state.outline)
+        state = ViewState(outline=state.outline, tab=state.tab, coverage_regions=state.coverage_regions)
         selection = apply_filter(data.networks, data.cbs, state.filter)
 
     wanted = to_query_params(state)

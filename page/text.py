@@ -1,7 +1,7 @@
-"""The Dutch text beside and under the map: network details, gemeente profile, the table.
+"""The Dutch text beside and under the map: network details, gemeente profile, coverage figures.
 
-Everything here is Markdown for ``st.markdown`` *without* ``unsafe_allow_html``, except the
-network table (:class:`NetworkTableHtml`, HTML built from escaped text only). Registry text is
+Everything here is Markdown for ``st.markdown`` *without* ``unsafe_allow_html`` (the network
+table is HTML built from escaped text only: ``page.table``). Registry text is
 untrusted: it goes through :func:`inert.md_text` (every ASCII punctuation character escaped, so
 no Markdown link, image, ``:red[...]`` or ``$...$`` is live) and links are made only for
 http(s) URLs (:func:`inert.md_link`).
@@ -9,19 +9,26 @@ http(s) URLs (:func:`inert.md_link`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
 from domain.fields import strings, year, years_text
-from inert import html_link, html_text, http_url, md_link, md_text
+from inert import md_link, md_text
 from loaders.cbs import CbsData
 from loaders.regions import REGION_LABELS
 from loaders.vocabulary import CONFIDENCE, COVERAGE_BASIS, KINDS, STATUSES, THEMES
 
 __all__ = ["md_link", "md_text"]  # the page's Markdown escaping, re-exported for the tabs
+
+# Streamlit pulses every loading placeholder (an opacity animation, a new frame 60 times a
+# second) while a page opens: the map's full-size placeholder for about a second. Without a
+# GPU (headless, remote desktops) each frame is composited in software: ~0.2-0.3 s of CPU per
+# page open on the benchmark machine, competing with the page itself. Static placeholders
+# show the same layout. The test ids are Streamlit's (checked against its bundle in the tests).
+STILL_PLACEHOLDERS_CSS = '[data-testid="stSkeleton"],[data-testid="stSkeletonElement"]{animation:none}'
+
+
 
 
 def region_refs_text(regions: object, cbs: CbsData) -> str:
@@ -35,120 +42,71 @@ def region_refs_text(regions: object, cbs: CbsData) -> str:
     return ", ".join(parts)
 
 
-def coverage_text(row: pd.Series, cbs: CbsData) -> str:
-    """The werkgebied in words: 'Landelijk' or 'Jeugdregio Twente (14 gemeenten)' or '6 gemeenten'."""
+def coverage_text(row: pd.Series | dict, cbs: CbsData) -> str:
+    """The werkgebied in words: 'Landelijk', 'Jeugdregio Twente (14 gemeenten)', '6 gemeenten',
+    'afgeleid: Provincie Noord-Brabant (56 gemeenten)' or 'onbekend'."""
     if bool(row.get("national")):
         return "Landelijk"
+    basis = str(row.get("coverage_basis") or "")
+    if basis == "unknown":
+        return "onbekend (geen bron noemt een gebied)"
     n = int(row.get("n_gemeenten") or 0)
     count = "1 gemeente" if n == 1 else f"{n} gemeenten"
     regions = region_refs_text(row.get("regions"), cbs)
+    derived = region_refs_text(row.get("derived_regions"), cbs)
+    if derived:
+        regions = f"{regions}; afgeleid: {derived}" if regions else f"afgeleid: {derived}"
+    elif basis == "derived":
+        regions = f"afgeleid: {regions}" if regions else "afgeleid"
     return f"{regions} ({count})" if regions else count
 
 
-def network_table(networks: pd.DataFrame, cbs: CbsData) -> pd.DataFrame:
-    """One row per network for ``st.dataframe`` (plain values; Streamlit renders them as text)."""
-    rows = []
-    for _, row in networks.iterrows():
-        rows.append(
-            {
-                "Naam": str(row["name"]),
-                "Soort": KINDS.get(str(row["kind"]), str(row["kind"])),
-                "Thema's": ", ".join(THEMES.get(t, t) for t in strings(row["themes"])),
-                "Werkgebied": coverage_text(row, cbs),
-                "Status": STATUSES.get(str(row["status"]), str(row["status"])),
-                "Website": http_url(row["website"]),
-                "id": str(row["id"]),
-            }
-        )
-    return pd.DataFrame(rows, columns=["Naam", "Soort", "Thema's", "Werkgebied", "Status", "Website", "id"])
+def status_text(row: pd.Series | dict) -> str:
+    """'Actief (stand 2024)', 'Onbekend sinds 2022', 'Beëindigd', ... from status and status_as_of."""
+    status = str(row.get("status"))
+    as_of = year(row.get("status_as_of"))
+    if status == "unknown":
+        return f"Onbekend sinds {as_of}" if as_of else "Onbekend"
+    label = STATUSES.get(status, status)
+    return f"{label} (stand {as_of})" if as_of and status in ("active", "in-formation") else label
 
 
-TABLE_CSS = (
-    ".kk-table-wrap{max-height:30rem;overflow:auto;border:1px solid rgba(49,51,63,.2);border-radius:.5rem}"
-    ".kk-table-wrap:focus{outline:2px solid #1c6dd0;outline-offset:2px}"
-    ".kk-table{border-collapse:collapse;width:100%;font-size:.875rem;margin:0}"
-    ".kk-table caption{text-align:left;padding:.4rem .6rem;color:rgba(49,51,63,.7)}"
-    ".kk-table th,.kk-table td{text-align:left;vertical-align:top;padding:.3rem .6rem;"
-    "border-top:1px solid rgba(49,51,63,.1)}"
-    ".kk-table thead th{position:sticky;top:0;background:#f0f2f6;font-weight:600;border-top:none}"
-    ".kk-table tbody th{font-weight:500}"
-)
+CERTAINTY_WORDS = {"stated": "zeker", "partly-derived": "deels afgeleid", "derived": "afgeleid",
+                   "unknown": "onbekend", "national": "landelijk"}
 
 
-# Streamlit pulses every loading placeholder (an opacity animation, a new frame 60 times a
-# second) while a page opens: the map's full-size placeholder for about a second. Without a
-# GPU (headless, remote desktops) each frame is composited in software: ~0.2-0.3 s of CPU per
-# page open on the benchmark machine, competing with the page itself. Static placeholders
-# show the same layout. The test ids are Streamlit's (checked against its bundle in the tests).
-STILL_PLACEHOLDERS_CSS = '[data-testid="stSkeleton"],[data-testid="stSkeletonElement"]{animation:none}'
+def certainty_in(row: pd.Series | dict, gemeente_code: str) -> str:
+    """How certain it is that the network works in this gemeente: zeker, mogelijk, landelijk."""
+    if bool(row.get("national")):
+        return "landelijk"
+    if gemeente_code in set(strings(row.get("stated_codes"))):
+        return "zeker: de bron noemt de gemeente of haar regio"
+    return "mogelijk: afgeleid uit een regionaam"
 
 
-def _website_cell(url: object) -> str:
-    safe = http_url(url)
-    if safe is None:
-        return ""
-    host = safe.split("://", 1)[-1].split("/", 1)[0].removeprefix("www.")
-    return html_link(safe, host)
-
-
-@dataclass(frozen=True)
-class NetworkTableHtml:
-    """The network table as escaped HTML pieces: the header and one ``<tr>`` per network id.
-
-    Made once per registry (:func:`network_table_html_parts`): a rerun only joins the rows of
-    its selection (building them cost ~11 ms per rerun for 100 networks).
-    A real ``<table>`` (row headers, caption, links) reads well with a screen reader and is
-    reachable by keyboard, and it spares the first screen the data-grid scripts (about 1.2 MB
-    of JavaScript) that ``st.dataframe`` loads.
-    """
-
-    head: str
-    rows: dict[str, str]
-
-    def render(self, ids: Iterable[str], caption: str) -> str:
-        """The table of the networks ``ids``, in that order, under ``caption``."""
-        ids = list(ids)
-        missing = [i for i in ids if i not in self.rows]
-        if missing:
-            raise KeyError(f"networks {missing[:5]} are not in the table")
-        return (
-            f"<style>{TABLE_CSS}</style>"
-            f'<div class="kk-table-wrap" tabindex="0" role="region" aria-label="{html_text(caption)}">'
-            f'<table class="kk-table"><caption>{html_text(caption)}</caption>'
-            f"<thead><tr>{self.head}</tr></thead><tbody>{''.join(self.rows[i] for i in ids)}</tbody></table></div>"
-        )
-
-
-def network_table_html_parts(table: pd.DataFrame) -> NetworkTableHtml:
-    """The rows of :func:`network_table` as HTML (every cell escaped here), keyed by id."""
-    columns = [c for c in table.columns if c != "id"]
-    head = "".join(f'<th scope="col">{html_text(c)}</th>' for c in columns)
-    rows = {}
-    for network_id, row in zip(table["id"].astype(str), table[columns].itertuples(index=False)):
-        cells = []
-        for column, value in zip(columns, row):
-            if column == "Naam":
-                cells.append(f'<th scope="row">{html_text(value)}</th>')
-            elif column == "Website":
-                cells.append(f"<td>{_website_cell(value)}</td>")
-            else:
-                cells.append(f"<td>{html_text(value)}</td>")
-        rows[network_id] = "<tr>" + "".join(cells) + "</tr>"
-    return NetworkTableHtml(head=head, rows=rows)
+def families_md(families: list) -> str:
+    """The documented families as a Markdown list: '**Name** (2020-2024): 13 van 15 bekend — note'."""
+    lines = []
+    for family in families:
+        period = rf" \({md_text(family.period)}\)" if family.period else ""
+        source = f" · {md_link(family.count_source, 'bron')}" if family.count_source else ""
+        lines.append(f"- **{md_text(family.name)}**{period}: {md_text(family.known_text)}{source}")
+    return "\n".join(lines)
 
 
 def _names(ids: object, names: dict[str, str]) -> str:
     return ", ".join(md_text(names.get(i, i)) for i in strings(ids))
 
 
-def network_details_md(row: pd.Series, cbs: CbsData, names: dict[str, str]) -> str:
+def network_details_md(row: pd.Series, cbs: CbsData, names: dict[str, str], families: list | None = None) -> str:
     """The details panel of one network as Markdown (all registry text escaped).
 
-    ``names``: network id -> name, to show predecessors and successors by name.
+    ``names``: network id -> name, to show predecessors and successors by name; ``families``:
+    the registry's documented families (the ones this network belongs to are named).
     """
-    status = STATUSES.get(str(row["status"]), str(row["status"]))
-    as_of = year(row.get("status_as_of"))
-    status_line = f"{md_text(status)}" + (f" \\(stand {as_of}\\)" if as_of else "")
+    status_line = md_text(status_text(row))
+    if note := str(row.get("status_note") or "").strip():
+        status_line += f" — {md_text(note)}"
     lines = [
         f"#### {md_text(row['name'])}",
         f"**Soort:** {md_text(KINDS.get(str(row['kind']), str(row['kind'])))}",
@@ -172,6 +130,11 @@ def network_details_md(row: pd.Series, cbs: CbsData, names: dict[str, str]) -> s
         f"**Betrouwbaarheid van de gegevens:** {md_text(confidence)}"
         + (f" · laatst gecontroleerd {md_text(verified)}" if isinstance(verified, str) and verified else "")
     )
+    for family in families or ():
+        if str(row["id"]) in family.members:
+            lines.append(f"**Onderdeel van:** {md_text(family.name)} \\({md_text(family.known_text)}\\)")
+    if notes := str(row.get("notes") or "").strip():
+        lines.append(f"**Toelichting:** {md_text(notes)}")
     if predecessors := strings(row.get("predecessors")):
         lines.append(f"**Voorganger:** {_names(predecessors, names)}")
     if successors := strings(row.get("successors")):
@@ -189,6 +152,21 @@ def gemeente_profile_md(profile: dict) -> str:
     for region in profile["regions"].values():
         lines.append(f"- {md_text(region['label'])}: {md_text(region['name'])}")
     return "\n".join(lines)
+
+
+def profile_groups(covering: pd.DataFrame, gemeente_code: str) -> list[tuple[str, list[dict[str, str]]]]:
+    """The networks of a gemeente by kind (vocabulary order): per network its id, name and one
+    line of plain text with penvoerder, status and how certain it works in this gemeente."""
+    groups: dict[str, list[dict[str, str]]] = {}
+    for _, row in covering.iterrows():
+        hosts = strings(row.get("hosts"))
+        parts = [f"Penvoerder: {'; '.join(hosts)}" if hosts else "Penvoerder onbekend", status_text(row),
+                 f"werkgebied {certainty_in(row, gemeente_code)}"]
+        groups.setdefault(str(row["kind"]), []).append(
+            {"id": str(row["id"]), "name": str(row["name"]), "line": " · ".join(parts)}
+        )
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    return [(KINDS.get(kind, kind), items) for kind, items in sorted(groups.items(), key=lambda kv: order.get(kv[0], 99))]
 
 
 def covering_md(covering: pd.DataFrame) -> str:
@@ -216,12 +194,14 @@ def percent_nl(share: float) -> str:
 def coverage_metrics(figures: dict) -> list[tuple[str, str, str]]:
     """(label, value, help) for ``st.metric`` from ``domain.coverage.coverage_figures``."""
     return [
-        ("Gemeenten gedekt", f"{figures['n_covered']} van {figures['n_gemeenten']}",
-         "Gemeenten waar minstens één geselecteerd regionaal netwerk werkt."),
-        ("Aandeel gemeenten", percent_nl(figures["share_covered"]), "Gedekte gemeenten als deel van alle gemeenten."),
-        ("Aandeel landoppervlak", percent_nl(figures["share_area_covered"]),
-         "Oppervlakte van de gedekte gemeenten als deel van heel Nederland."),
-        ("Witte vlekken", str(figures["n_white_spots"]), "Gemeenten zonder geselecteerd regionaal netwerk."),
+        ("Zeker gedekt", f"{figures['n_covered_stated']} van {figures['n_gemeenten']}",
+         "Gemeenten die een bron noemt (zelf of met haar regio) voor minstens één geselecteerd regionaal netwerk."),
+        ("Mogelijk gedekt", str(figures["n_covered_derived"]),
+         "Gemeenten die alleen in een werkgebied liggen dat wij uit een regionaam hebben afgeleid."),
+        ("Witte vlekken", str(figures["n_white_spots"]),
+         "Gemeenten zonder bekend regionaal netwerk uit de selectie (zeker of mogelijk)."),
+        ("Aandeel landoppervlak gedekt", percent_nl(figures["share_area_covered"]),
+         "Oppervlakte van de zeker of mogelijk gedekte gemeenten als deel van het geheel."),
     ]
 
 

@@ -20,6 +20,7 @@ from inert import SAFE_URL_BASE
 from loaders.regions import REGION_LABELS
 from webmap.assets import ASSET_CSS, ASSET_JS, leaflet_css, map_css, map_library_js
 from webmap.elements import (
+    PANE_FOOTPRINTS,
     PANE_GEMEENTEN,
     PANE_MARKERS,
     PANE_OUTLINES,
@@ -36,11 +37,12 @@ from webmap.legend import legend_html
 from webmap.mapdata import TOPO_OBJECT, MapData, MapDataError
 from webmap.pinned import Raw, figure_of
 from webmap.records import footprint_records, marker_records, topmost_footprints
+from webmap.styles import OVERVIEW_THRESHOLD, shade_of
 
 NL_CENTER = (52.15, 5.35)
 NL_ZOOM = 7
 NL_BOUNDS = [[50.75, 3.36], [53.56, 7.23]]
-MAP_HEIGHT = 620
+MAP_HEIGHT = 540  # fits beside the answer panel on a 1440x900 laptop, below the title
 
 TILES: dict[str, dict[str, object]] = {
     "brt": {
@@ -144,6 +146,7 @@ def base_map(
         tile_layer(tiles).add_to(m)
     Pane(PANE_OUTLINES, z_index=420, pointer_events=False).add_to(m)
     Pane(PANE_GEMEENTEN, z_index=450).add_to(m)
+    Pane(PANE_FOOTPRINTS, z_index=455, pointer_events=False).add_to(m)
     Pane(PANE_MARKERS, z_index=460).add_to(m)
     layer = GemeenteLayer(
         None if topology_url else data.gemeenten_json, data.attribution, TOPO_OBJECT,
@@ -160,10 +163,10 @@ def outline_group(data: MapData, outline: str) -> folium.FeatureGroup:
     return group
 
 
-def footprint_group(records: list[dict]) -> folium.FeatureGroup:
+def footprint_group(records: list[dict], filled: bool = True) -> folium.FeatureGroup:
     group = FeatureGroup(name="Werkgebieden van netwerken", show=True)
     if records:
-        FootprintLayer(records).add_to(group)
+        FootprintLayer(records, filled=filled).add_to(group)
     return group
 
 
@@ -184,16 +187,26 @@ def selection_layers(
     selected_network: str | None = None,
     popups: bool = False,
 ) -> list[folium.FeatureGroup]:
-    """The feature groups for one selection: outlines, footprints, markers, state (counts, legend)."""
+    """The feature groups for one selection: outlines, footprints, markers, state (counts, legend).
+
+    With more than :data:`webmap.styles.OVERVIEW_THRESHOLD` footprints the map shows the
+    overview (:mod:`webmap.styles`): gemeenten shaded by count, footprints as outlines.
+    """
     state = FeatureGroup(name="Selectie", control=False, show=True)
     count_map = {str(code): int(n) for code, n in counts.items()}
     records = footprint_records(networks, selected_network)
+    overview = len({r["id"] for r in records}) > OVERVIEW_THRESHOLD
     names = dict(zip(networks["id"].astype(str), networks["name"].astype(str)))
     tops = {code: names[network_id] for code, network_id in topmost_footprints(records).items()}
-    SelectionState(count_map, selected_gemeente, legend_html(networks["kind"]), tops).add_to(state)
+    shades = {code: shade for code, n in count_map.items() if (shade := shade_of(n))} if overview else {}
+    certainties = {r["certainty"] for r in records}
+    legend = legend_html(networks["kind"], certainties=certainties, overview=overview,
+                         markers=bool(networks["host_lon"].notna().any()))
+    zoom = data.bounds.get(selected_gemeente) if selected_gemeente else None
+    SelectionState(count_map, selected_gemeente, legend, tops, zoom=zoom, shades=shades).add_to(state)
     return [
         outline_group(data, outline),
-        footprint_group(records),
+        footprint_group(records, filled=not overview),
         marker_group(networks, selected_network, popups=popups),
         state,
     ]

@@ -12,7 +12,7 @@ import itertools
 import folium
 import pandas as pd
 
-from domain.coverage import ChoroplethClasses, choropleth_classes
+from domain.coverage import CertaintyClasses, certainty_classes
 from inert import html_text
 from webmap.assets import map_library_js
 from webmap.basemap import DEFAULT_TILES, NL_BOUNDS, NL_CENTER, NL_ZOOM, asset_links, tile_layer, tiles_choice
@@ -24,24 +24,33 @@ from webmap.pinned import Raw, figure_of
 WGS84 = "EPSG:4326"
 
 
-def coverage_features(table: pd.DataFrame, data: MapData, classes: ChoroplethClasses) -> dict:
-    """GeoJSON of the simplified gemeenten with name, count, class and colour per feature."""
+def _tip(name: object, n: int, n_stated: int) -> str:
+    if n == 0:
+        return f"{html_text(name)}: geen bekend regionaal netwerk"
+    total = "1 regionaal netwerk" if n == 1 else f"{n} regionale netwerken"
+    if n_stated == n:
+        certain = "door de bron genoemd" if n == 1 else "alle door de bron genoemd"
+    elif n_stated == 0:
+        certain = "alleen afgeleid (mogelijk)"
+    else:
+        certain = f"waarvan {n_stated} door de bron genoemd"
+    return f"{html_text(name)}: {total}, {certain}"
+
+
+def coverage_features(table: pd.DataFrame, data: MapData, classes: CertaintyClasses) -> dict:
+    """GeoJSON of the simplified gemeenten with name, counts, class and colour per feature."""
     shapes = data.gemeenten_rd[["code", "geometry"]].to_crs(WGS84).set_index("code").geometry
     features = []
-    for code, name, count in zip(table["code"], table["name"], table["n_networks"]):
+    for code, name, count, n_stated, colour in zip(
+        table["code"], table["name"], table["n_networks"], table["n_stated"], classes.row_colors
+    ):
         geometry = shapes.get(code)
         if geometry is None or geometry.is_empty:
             continue
-        n = int(count)
-        label = "geen regionaal netwerk" if n == 0 else ("1 regionaal netwerk" if n == 1 else f"{n} regionale netwerken")
         features.append(
             {
                 "type": "Feature",
-                "properties": {
-                    "code": str(code),
-                    "tip": f"{html_text(name)}: {label}",
-                    "kleur": classes.color_of(n),
-                },
+                "properties": {"code": str(code), "tip": _tip(name, int(count), int(n_stated)), "kleur": colour},
                 "geometry": geometry.__geo_interface__,
             }
         )
@@ -52,7 +61,7 @@ def coverage_map(
     table: pd.DataFrame, data: MapData, tiles: str = DEFAULT_TILES, asset_base: str | None = None
 ) -> folium.Map:
     """The choropleth with its legend; ``asset_base`` as in :func:`webmap.basemap.asset_links`."""
-    classes = choropleth_classes(table["n_networks"])
+    classes = certainty_classes(table)
     m = folium.Map(location=NL_CENTER, zoom_start=NL_ZOOM, tiles=None, control_scale=True, zoom_snap=0.25)
     js, css = asset_links(asset_base) if asset_base is not None else ([], [])
     m.default_js, m.default_css = js, css

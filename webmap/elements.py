@@ -5,9 +5,9 @@ Every element renders to a single statement ``var <name> = Kenniskaart.<function
 one hands over is kept on the element (``payload``), which is what the Python tests check; the
 browser code has tests of its own (``tests/webmap/js``).
 
-Layer order (Leaflet panes): footprints 400 < region outlines 420 < gemeenten 450 < markers 460.
-The gemeenten lie above the footprints with a transparent fill, so a click anywhere selects a
-gemeente; the host markers lie above them and select a network.
+Layer order (Leaflet panes): region outlines 420 < gemeenten 450 < footprints 455 < markers 460.
+Footprints and outlines take no pointer events, so a click anywhere selects the gemeente
+under it; the host markers lie on top and select a network.
 """
 
 from __future__ import annotations
@@ -20,8 +20,18 @@ from folium.template import Template
 
 from inert import html_text, js_json
 from webmap.pinned import RawScript, parent_name
-from webmap.styles import CERTAINTIES, footprint_style, gemeente_style, marker_style, outline_style, style_key
+from webmap.styles import (
+    CERTAINTIES,
+    SHADE_OPACITY,
+    cursor_style,
+    footprint_style,
+    gemeente_style,
+    marker_style,
+    outline_style,
+    style_key,
+)
 
+PANE_FOOTPRINTS = "kk-footprints"
 PANE_OUTLINES = "kk-outlines"
 PANE_GEMEENTEN = "kk-gemeenten"
 PANE_MARKERS = "kk-markers"
@@ -76,6 +86,7 @@ class GemeenteLayer(_Call, folium.map.Layer):
             "attribution": html_text(attribution),
             "style": gemeente_style(selected=False),
             "selectedStyle": gemeente_style(selected=True),
+            "cursorStyle": cursor_style(),
             "clickHint": " (klik voor details)" if click_details else "",
             "topologyUrl": topology_url or "",
         }
@@ -105,7 +116,7 @@ class OutlineLayer(_Call, folium.map.Layer):
 class FootprintLayer(_Call, folium.map.Layer):
     """Network footprints (``Kenniskaart.footprints``), merged in the browser by member codes."""
 
-    def __init__(self, records: list[dict], name: str = "Werkgebieden") -> None:
+    def __init__(self, records: list[dict], name: str = "Werkgebieden", filled: bool = True) -> None:
         super().__init__(name=name, overlay=True, control=False, show=True)
         self._name = "FootprintLayer"
         self.records = records
@@ -113,9 +124,10 @@ class FootprintLayer(_Call, folium.map.Layer):
         for kind in sorted({r["kind"] for r in records}):
             for certainty in CERTAINTIES:
                 for selected in (False, True):
-                    styles[style_key(kind, selected, certainty)] = footprint_style(kind, selected, certainty)
-        self.payload = {"records": [{k: r[k] for k in ("id", "members", "style")} for r in records], "styles": styles}
-        self._set_call("footprints", self.payload["records"], styles)
+                    styles[style_key(kind, selected, certainty)] = footprint_style(kind, selected, certainty, filled)
+        sent = [{k: r[k] for k in ("id", "members", "style")} for r in records]
+        self.payload = {"records": sent, "styles": styles, "pane": PANE_FOOTPRINTS}
+        self._set_call("footprints", sent, styles, PANE_FOOTPRINTS)
 
 
 class MarkerLayer(_Call, folium.map.Layer):
@@ -138,8 +150,11 @@ class SelectionState(_Call, MacroElement):
     """One selection on the standing layers (``Kenniskaart.selection``): counts, tops, legend."""
 
     def __init__(self, counts: dict[str, int], selected_gemeente: str | None, legend: str,
-                 tops: dict[str, str] | None = None) -> None:
-        """``tops``: gemeente code -> name of the footprint drawn on top there (escaped here)."""
+                 tops: dict[str, str] | None = None, zoom: list[float] | None = None,
+                 shades: dict[str, str] | None = None) -> None:
+        """``tops``: gemeente code -> name of the footprint drawn on top there (escaped here);
+        ``zoom``: bounds [south, west, north, east] to zoom to when the chosen gemeente changes;
+        ``shades``: the overview's gemeente fills (code -> colour), empty outside the overview."""
         super().__init__()
         self._name = "SelectionState"
         names = sorted(set((tops or {}).values()))
@@ -150,6 +165,9 @@ class SelectionState(_Call, MacroElement):
             "tops": {html_text(code): index[name] for code, name in (tops or {}).items()},
             "selected": html_text(selected_gemeente) if selected_gemeente else None,
             "legend": legend,
+            "zoom": zoom,
+            "shades": {html_text(k): v for k, v in (shades or {}).items()},
+            "shadeOpacity": SHADE_OPACITY,
         }
         self._set_call("selection", self.payload, assign=False)
 

@@ -1,4 +1,9 @@
-"""Kaart: the map, the chosen gemeente's profile and network's details, the table, the downloads."""
+"""Kaart: the map with the answer beside it, the table of the selection, sharing and downloads.
+
+Beside the map, where the eye is after a click: the chosen gemeente's profile (its networks by
+kind, with penvoerder, status and how certain the werkgebied is; a name opens the details here)
+and the chosen network's details, as two tabs that switch to what was just asked for.
+"""
 
 from __future__ import annotations
 
@@ -13,30 +18,43 @@ from domain.timeline import lineage
 from inert import md_text
 from page import text
 from page.data import AppData
-from page.state import K_NETWORK, MAP_KEY, View, new_click, on_map_click, show_network
+from page.printable import profile_html
+from page.share import draw_share
+from page.state import (
+    K_NETWORK,
+    K_PANEL,
+    MAP_KEY,
+    PANEL_GEMEENTE,
+    PANEL_NETWORK,
+    View,
+    new_click,
+    on_map_click,
+    show_network,
+)
 from page.widgets import name_select
 from webmap.basemap import MAP_HEIGHT, base_map, layer_control, selection_layers
 from webmap.standalone import standalone_html
 
 
 def draw(data: AppData, view: View) -> None:
-    _state, sel = view.state, view.selection
-    st.markdown(f"##### {md_text(summary_text(sel))}")
+    sel = view.selection
+    top, share = st.columns([4, 1], vertical_alignment="bottom")
+    with top:
+        st.markdown(f"##### {md_text(summary_text(sel))}")
+    with share:
+        draw_share(data, view)
     if sel.n_networks == 0:
         st.info("Geen netwerken voor deze selectie. Pas de filters aan of klik op **Filters wissen**.")
 
-    # The map's slot comes first on the page, but it is filled after the panels below it: the
-    # profile and details a click asks for reach the browser before the map's larger update.
-    map_area = st.container()
-    left, right = st.columns(2, gap="large")
-    with left:
-        _gemeente_panel(data, view)
-    with right:
-        _network_panel(data, view)
-    with map_area:
+    map_column, panel = st.columns([2, 1], gap="medium")
+    # The panel is filled before the map: the profile and details a click asks for reach the
+    # browser before the map's larger update.
+    with panel:
+        _panel(data, view)
+    with map_column:
         _map(data, view)
 
-    st.subheader("Netwerken in de selectie")
+    st.subheader("Netwerken in de selectie", anchor="netwerken-in-de-selectie")
     if sel.n_networks:
         st.html(data.table.render(sel.ids, f"{summary_text(sel)}, op naam"))
     else:
@@ -44,27 +62,56 @@ def draw(data: AppData, view: View) -> None:
     _downloads(data, view)
 
 
+def _panel(data: AppData, view: View) -> None:
+    ss = st.session_state
+    if ss.get(K_PANEL) not in (PANEL_GEMEENTE, PANEL_NETWORK):
+        ss[K_PANEL] = PANEL_NETWORK if view.state.network and not view.state.filter.gemeente else PANEL_GEMEENTE
+    gemeente_tab, network_tab = st.tabs([PANEL_GEMEENTE, PANEL_NETWORK], key=K_PANEL, on_change="rerun")
+    if gemeente_tab.open:
+        with gemeente_tab:
+            _gemeente_panel(data, view)
+    if network_tab.open:
+        with network_tab:
+            _network_panel(data, view)
+
+
 def _gemeente_panel(data: AppData, view: View) -> None:
     gemeente = view.state.filter.gemeente
     if not gemeente:
-        st.caption("Klik op een gemeente op de kaart (of kies er een links) voor haar profiel.")
+        st.caption("Klik op een gemeente op de kaart, zoek haar hierboven of kies haar links, voor haar profiel: "
+                   "welke netwerken er werken en wie ze trekt.")
         return
-    st.subheader("Gemeente")
-    st.markdown(text.gemeente_profile_md(gemeente_profile(data.cbs, gemeente)))
+    profile = gemeente_profile(data.cbs, gemeente)
+    st.markdown(f"#### {md_text(profile['name'])}")
     covering = networks_covering(view.selection.networks, gemeente)
-    st.markdown(f"**Netwerken in deze gemeente ({len(covering)}):**")
-    st.markdown(text.covering_md(covering))
-    if not covering.empty:
-        st.selectbox(
-            "Details van",
-            options=list(covering["id"]),
-            format_func=data.network_names.__getitem__,
-            index=None,
-            placeholder="Kies een netwerk voor de details",
-            key="f_covering_pick",
-            on_change=lambda: show_network(st.session_state["f_covering_pick"])
-            if st.session_state.get("f_covering_pick") else None,
-        )
+    st.markdown(f"**{len(covering)} netwerken uit de selectie werken hier**" if len(covering) != 1
+                else "**1 netwerk uit de selectie werkt hier**")
+    if covering.empty:
+        st.caption("Geen netwerk uit de selectie noemt deze gemeente. Kijk bij Dekking welke netwerken zonder bekend "
+                   "werkgebied er in de regio zijn.")
+    regional = covering[~covering["national"].astype(bool).to_numpy()]
+    national = covering[covering["national"].astype(bool).to_numpy()]
+    for kind_label, items in text.profile_groups(regional, gemeente):
+        st.markdown(f"**{md_text(kind_label)}**")
+        _profile_buttons(items)
+    if not national.empty:
+        # National networks work everywhere: folded, so the regional answer stays in view.
+        with st.expander(f"Landelijke netwerken ({len(national)}), die overal werken"):
+            for kind_label, items in text.profile_groups(national, gemeente):
+                st.markdown(f"**{md_text(kind_label)}**")
+                _profile_buttons(items)
+    st.markdown(text.gemeente_profile_md(profile).split("\n", 1)[1])  # the regions it belongs to
+    st.download_button(
+        "Profiel om te printen (HTML)", data=lambda: profile_html(data, view, gemeente),
+        file_name=f"kenniskaart-profiel-{gemeente.lower()}.html", mime="text/html", on_click="ignore",
+    )
+
+
+def _profile_buttons(items: list[dict[str, str]]) -> None:
+    for item in items:
+        st.button(item["name"], key=f"profile_{item['id']}", on_click=show_network, args=(item["id"],),
+                  help="Toon de details van dit netwerk", width="stretch")
+        st.caption(md_text(item["line"]))
 
 
 def _network_panel(data: AppData, view: View) -> None:
@@ -73,7 +120,7 @@ def _network_panel(data: AppData, view: View) -> None:
     if not network or network not in data.network_names:
         return
     row = data.networks[data.networks["id"] == network].iloc[0]
-    st.markdown(text.network_details_md(row, data.cbs, data.network_names))
+    st.markdown(text.network_details_md(row, data.cbs, data.network_names, data.registry.families))
     family = lineage(data.networks, network)
     for relation, items in (("Voorganger", family["predecessors"]), ("Opvolger", family["successors"])):
         for item in items:
@@ -128,8 +175,8 @@ def _downloads(data: AppData, view: View) -> None:
         mime="application/geo+json", width="stretch", on_click="ignore",
     )
     col_csv.download_button(
-        "CSV", data=lambda: to_csv(sel, data.cbs), file_name=export_filename(sel, "csv"), mime="text/csv",
-        width="stretch", on_click="ignore",
+        "CSV (voor Excel)", data=lambda: to_csv(sel, data.cbs), file_name=export_filename(sel, "csv"),
+        mime="text/csv", width="stretch", on_click="ignore",
     )
     col_html.download_button(
         "Kaart (HTML)",

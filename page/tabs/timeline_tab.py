@@ -1,4 +1,8 @@
-"""Tijdlijn: the networks active per year and kind since 2009, and the list of one year."""
+"""Tijdlijn: the networks active per year and kind since 2009, and the list of one year.
+
+It uses the Kaart's themes, kinds, region and national setting, but every status and every
+year (that is what a timeline shows); the page says so. The bars have the map's kind colours.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +10,36 @@ from datetime import date
 
 import streamlit as st
 
+from domain.palette import kind_colour
 from domain.selection import Filter, apply_filter
 from domain.timeline import FIRST_YEAR, counts_per_year, undated
 from page import text
 from page.data import AppData
-from page.state import K_YEAR, View
+from page.state import K_TAB, K_YEAR, View
+
+
+def show_year_on_map(year: int) -> None:
+    """The year as the map's filter, and the map in view (the Kaart tab)."""
+    st.session_state[K_YEAR] = year
+    st.session_state[K_TAB] = "Kaart"
 
 
 def draw(data: AppData, view: View) -> None:
     f = view.state.filter
     this_year = date.today().year
-    # Theme only: the timeline needs successors of other kinds to date the end of a network.
-    themed = apply_filter(data.networks, data.cbs, Filter(themes=f.themes)).networks
+    # Themes, region and national networks of the map; kinds are columns. The timeline needs
+    # successors of other kinds to date the end of a network, so kinds are not filtered first.
+    base = Filter(themes=f.themes, region_type=f.region_type, region_code=f.region_code,
+                  include_national=f.include_national)
+    themed = apply_filter(data.networks, data.cbs, base).networks
     counts = counts_per_year(themed, FIRST_YEAR, this_year)
     if f.kinds:
         counts = counts[[k for k in counts.columns if k in f.kinds]]
-    st.markdown("**Actieve netwerken per jaar, naar soort** (thema en soort volgen de filters links; alle statussen)")
-    st.bar_chart(text.kind_labelled(counts), x_label="Jaar", y_label="Aantal netwerken")
+    st.markdown("**Actieve netwerken per jaar, naar soort**")
+    st.caption("Dezelfde thema's, soorten en regio als op de kaart, maar alle statussen en alle jaren.")
+    if counts.shape[1]:
+        st.bar_chart(text.kind_labelled(counts), x_label="Jaar", y_label="Aantal netwerken",
+                     color=[kind_colour(k) for k in counts.columns])
     n_undated = len(undated(themed[themed["kind"].isin(counts.columns)]))
     st.caption(
         f"{n_undated} netwerk(en) zonder startjaar: die staan vanaf het jaar van hun bron in de grafiek, of er niet in "
@@ -31,8 +48,9 @@ def draw(data: AppData, view: View) -> None:
     year = st.select_slider(
         "Jaar", options=list(range(FIRST_YEAR, this_year + 1)), value=f.year or this_year, key="t_year"
     )
-    in_year = apply_filter(data.networks, data.cbs, Filter(themes=f.themes, kinds=f.kinds, year=year))
+    in_year = apply_filter(data.networks, data.cbs, Filter(
+        themes=f.themes, kinds=f.kinds, year=year, region_type=f.region_type, region_code=f.region_code,
+        include_national=f.include_national))
     st.markdown(f"**{in_year.n_networks} netwerken actief in {year}:**")
     st.markdown(text.covering_md(in_year.networks) if in_year.n_networks else "Geen.")
-    st.button(f"Toon {year} op de kaart", key="t_to_map",
-              on_click=lambda y=year: st.session_state.__setitem__(K_YEAR, y))
+    st.button(f"Toon {year} op de kaart", key="t_to_map", on_click=show_year_on_map, args=(year,))

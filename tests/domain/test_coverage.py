@@ -24,9 +24,14 @@ from domain.coverage import (
     coverage_geojson,
     coverage_map_frame,
     coverage_table,
+    certainty_classes,
     current_codes,
+    region_part,
+    unknown_werkgebied,
     white_spots,
+    white_spots_csv,
 )
+from domain.csvfile import read_dutch_csv
 from loaders.footprints import Network, networks_frame
 
 BEVERWIJK, HEEMSKERK, VELSEN = "GM0375", "GM0396", "GM0453"
@@ -43,8 +48,7 @@ def network(id_: str, members: tuple[str, ...] = (), national: bool = False, **e
         sources=("https://example.org/bron",),
         member_codes=tuple(sorted(members)),
         national=national,
-        coverage_basis="national" if national else "stated",
-        **extra,
+        **{"coverage_basis": "national" if national else "stated", **extra},
     )
 
 
@@ -107,6 +111,15 @@ def test_white_spots_are_the_uncovered_gemeenten_sorted_by_name(ijmond_table):
     assert names == sorted(names, key=lambda n: unicodedata.normalize("NFKD", n).encode("ascii", "ignore").lower())
 
 
+def test_the_white_spots_of_a_region_download_as_a_dutch_csv(ijmond_table):
+    spots = white_spots(region_part(ijmond_table, "jeugdregio", "JZ10"))
+    frame = read_dutch_csv(white_spots_csv(spots))
+    assert frame.to_dict("records") == [{
+        "gemeentecode": VELSEN, "gemeente": "Velsen", "provincie": "Noord-Holland",
+        "jeugdregio": "IJmond (Midden Kennemerland)", "ggd_regio": "GGD Kennemerland",
+        "arbeidsmarktregio": "Zuid-Kennemerland en IJmond"}]
+
+
 def test_figures_give_covered_share_area_share_and_network_counts(ijmond_table, cbs_data):
     figures = coverage_figures(ijmond_table, cbs_data)
     total_area = float(cbs_data.gemeenten["area_km2"].sum())
@@ -156,13 +169,40 @@ def test_region_table_accepts_aliases_and_rejects_unknown_types(ijmond_table, cb
         coverage_by_region(ijmond_table, cbs_data, "waterschap")
 
 
-def test_csv_maps_gemeente_to_count_and_ids(ijmond_table):
-    frame = pd.read_csv(io.StringIO(coverage_csv(ijmond_table)), dtype=str, keep_default_na=False)
-    assert list(frame.columns) == ["gemeente_code", "gemeente_name", "n_networks", "network_ids", "n_national"]
+def test_csv_maps_gemeente_to_count_certainty_and_ids_for_dutch_spreadsheets(ijmond_table):
+    text = coverage_csv(ijmond_table)
+    assert text.startswith("\ufeffgemeentecode;gemeente;")  # BOM and semicolons: Dutch Excel opens it
+    frame = read_dutch_csv(text)
+    assert list(frame.columns) == ["gemeentecode", "gemeente", "aantal_netwerken", "aantal_zeker", "dekking",
+                                   "netwerken", "netwerken_zeker", "aantal_landelijk"]
     assert len(frame) == 342
-    beverwijk = frame.loc[frame["gemeente_code"] == BEVERWIJK].iloc[0]
-    assert (beverwijk["n_networks"], beverwijk["network_ids"]) == ("2", "kwj-beverwijk;wsd-ijmond")
-    assert frame.loc[frame["gemeente_code"] == VELSEN, "network_ids"].iloc[0] == ""
+    beverwijk = frame.loc[frame["gemeentecode"] == BEVERWIJK].iloc[0]
+    assert (beverwijk["aantal_netwerken"], beverwijk["netwerken"]) == ("2", "kwj-beverwijk, wsd-ijmond")
+    assert (beverwijk["dekking"], beverwijk["aantal_zeker"]) == ("zeker", "2")
+    assert frame.loc[frame["gemeentecode"] == VELSEN, "netwerken"].iloc[0] == ""
+    assert frame.loc[frame["gemeentecode"] == VELSEN, "dekking"].iloc[0] == "geen"
+
+
+def test_a_gemeente_reached_only_by_derived_werkgebieden_is_possibly_covered(cbs_data):
+    frame = networks_frame(cbs_data, [
+        network("wsd-ijmond", (BEVERWIJK, HEEMSKERK), stated_codes=(BEVERWIJK,), derived_codes=(HEEMSKERK,)),
+        network("onbekend", (), coverage_basis="unknown", host_gemeente=VELSEN, kind="regionaal-kennisnetwerk"),
+    ])
+    table = coverage_table(frame, cbs_data)
+    rows = table.set_index("code")
+    assert rows.loc[BEVERWIJK, "certainty"] == "zeker" and rows.loc[HEEMSKERK, "certainty"] == "mogelijk"
+    assert rows.loc[VELSEN, "certainty"] == "geen"
+    ijmond = region_part(table, "jeugdregio", "JZ10")
+    figures = coverage_figures(ijmond, cbs_data)
+    assert (figures["n_covered"], figures["n_covered_stated"], figures["n_covered_derived"]) == (2, 1, 1)
+    assert figures["n_white_spots"] == 1
+    # The white spot Velsen has no known network, but one whose werkgebied is unknown is hosted there.
+    assert list(unknown_werkgebied(frame, cbs_data, "jeugdregio", "JZ10")["id"]) == ["onbekend"]
+    assert unknown_werkgebied(frame, cbs_data, "provincie", "PV20").empty  # Groningen
+    classes = certainty_classes(ijmond)
+    assert dict(zip(ijmond["code"], classes.row_labels)) == {
+        BEVERWIJK: "1 netwerk (zeker)", HEEMSKERK: "Alleen mogelijk (afgeleid werkgebied)", VELSEN: "Geen bekend netwerk"}
+    assert len(set(classes.colors)) == len(classes.colors) and sum(classes.counts) == 3
 
 
 def test_choropleth_classes_have_a_distinct_uncovered_class_and_dutch_labels():
@@ -212,11 +252,11 @@ def test_map_frame_and_geojson_carry_class_colour_and_geometry(ijmond_table, cbs
     frame = coverage_map_frame(ijmond_table, cbs_data)
     assert frame.crs.to_epsg() == 4326 and frame.geometry.notna().all()
     beverwijk = frame.loc[frame["code"] == BEVERWIJK].iloc[0]
-    assert (beverwijk["klasse"], beverwijk["network_ids"]) == ("2 netwerken", "kwj-beverwijk;wsd-ijmond")
+    assert (beverwijk["klasse"], beverwijk["network_ids"]) == ("2 netwerken (zeker)", "kwj-beverwijk;wsd-ijmond")
     data = json.loads(coverage_geojson(ijmond_table, cbs_data))
     assert data["type"] == "FeatureCollection" and len(data["features"]) == 342
     velsen = next(f for f in data["features"] if f["properties"]["code"] == VELSEN)
-    assert velsen["properties"]["klasse"] == "Niet gedekt"
+    assert velsen["properties"]["klasse"] == "Geen bekend netwerk"
     assert velsen["properties"]["kleur"] == "#d9d9d9"
 
 

@@ -113,8 +113,25 @@ def test_invalid_value_is_dropped_with_a_notice_naming_it(cbs_data, params, noti
 
 def test_valid_values_survive_next_to_invalid_ones(cbs_data):
     state, notices = from_query_params({"thema": "jeugd,xyz,wmo", "jaar": "2020"}, cbs_data, ALL_IDS)
-    assert state.filter == Filter(themes=("jeugd", "wmo"), year=2020)
+    assert state.filter == Filter(themes=("jeugd", "wmo"), year=2020, status="actueel")  # the default status
     assert notices == ["Onbekend thema 'xyz' in de link genegeerd."]
+
+
+def test_the_default_view_shows_what_may_be_at_work_and_other_statuses_go_in_the_link(cbs_data):
+    assert ViewState().filter.status == "actueel" and to_query_params(ViewState()) == {}
+    everything = ViewState(filter=Filter(status="alle"))
+    assert to_query_params(everything) == {"status": "alle"}
+    assert from_query_params({"status": "alle"}, cbs_data, ALL_IDS)[0] == everything
+
+
+def test_the_open_tab_and_the_dekking_region_type_round_trip(cbs_data):
+    state = ViewState(tab="Dekking", coverage_regions="ggdregio")
+    params = to_query_params(state)
+    assert params == {"tab": "dekking", "indeling": "ggdregio"}
+    assert from_query_params(params, cbs_data, ALL_IDS) == (state, [])
+    _, notices = from_query_params({"tab": "elders", "indeling": "wijk"}, cbs_data, ALL_IDS)
+    assert notices == ["Onbekend tabblad 'elders' in de link genegeerd.",
+                       "Onbekende regio-indeling 'wijk' in de link genegeerd."]
 
 
 def test_extra_values_for_single_valued_key_are_reported(cbs_data):

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 GEMEENTE_PATHS = ".leaflet-kk-gemeenten-pane path.leaflet-interactive"
-FOOTPRINT_PATHS = ".leaflet-overlay-pane path"
+FOOTPRINT_PATHS = ".leaflet-kk-footprints-pane path"
 SCREENSHOT = "/tmp/kenniskaart-e2e.png"
 
 

@@ -207,14 +207,22 @@ def test_hostile_names_stay_text_in_tooltips_and_marker_clicks(guarded, hostile_
 def test_gemeente_profile_and_network_details_show_payloads_as_text(guarded, hostile_url):
     page = guarded.page
     open_app(page, hostile_url, f"?gemeente={UTRECHT}")
-    expect(page.get_by_text(re.compile(r"Netwerken in deze gemeente \(\d+\)"))).to_be_visible()
-    profile = page.locator('[data-testid="stColumn"]').filter(has_text="Netwerken in deze gemeente").first
+    expect(page.get_by_text(re.compile(r"uit de selectie werk(t|en) hier"))).to_be_visible()
+    profile = page.locator('[data-testid="stColumn"]').filter(has_text="uit de selectie werk").last
     expect(profile).to_contain_text(SCRIPT_NAME)
+    page.get_by_text(re.compile(r"Landelijke netwerken \(\d+\)")).click()  # the folded national ones
     expect(profile).to_contain_text("Landelijk {{ 7*7 }}")
     assert_clean(guarded, page)
-    # Open the details of each covering network through the panel's own picker.
+    # Open the details of each covering network through its button in the profile.
     for name in (SCRIPT_NAME, "<img src=x onerror=alert(1)>Landelijk {{ 7*7 }}"):
-        pick(page, "Details van", name)
+        wait_idle(page)
+        if not page.get_by_role("button", name=name, exact=True).is_visible():
+            page.get_by_role("tab", name="Gemeente", exact=True).click()
+            wait_idle(page)
+            expander = page.get_by_text(re.compile(r"Landelijke netwerken \(\d+\)"))
+            if not page.get_by_role("button", name=name, exact=True).is_visible():
+                expander.click()
+        page.get_by_role("button", name=name, exact=True).click()
         expect(page.get_by_role("combobox", name="Netwerk", exact=True)).to_have_value(name)
         expect(details_of(page)).to_contain_text("Soort:")
         wait_idle(page)
@@ -248,7 +256,7 @@ def test_coverage_note_and_markdown_tricks_are_not_live(guarded, hostile_url):
 
 def test_table_shows_hostile_names_as_text(guarded, hostile_url):
     page = guarded.page
-    open_app(page, hostile_url)
+    open_app(page, hostile_url, "?status=alle")  # the ended one too
     rows = page.locator("table.kk-table tbody tr")
     expect(rows).to_have_count(4)
     joined = "\n".join(rows.all_inner_texts())

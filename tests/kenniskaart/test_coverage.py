@@ -10,6 +10,7 @@ import sys
 import pandas as pd
 import pytest
 
+from domain.csvfile import read_dutch_csv
 from kenniskaart.cli import build_parser
 from kenniskaart.coverage import run
 from loaders.footprints import Network, networks_frame
@@ -54,12 +55,12 @@ def test_csv_maps_every_gemeente_to_its_active_networks_of_the_theme(tmp_path, c
     out = tmp_path / "jeugd.csv"
     code, stdout, _ = invoke(["--theme", "jeugd", "--out", str(out)], cbs_data, frame, capsys)
     assert code == 0
-    table = pd.read_csv(out, dtype=str, keep_default_na=False).set_index("gemeente_code")
+    table = read_dutch_csv(out.read_text(encoding="utf-8")).set_index("gemeentecode")
     assert len(table) == 342
-    assert table.loc[BEVERWIJK, "network_ids"] == "kwj-ijmond"
-    assert table.loc[VELSEN, "n_networks"] == "0"  # kwj-oud has ended, wmo-velsen is another theme
+    assert table.loc[BEVERWIJK, "netwerken"] == "kwj-ijmond"
+    assert table.loc[VELSEN, "aantal_netwerken"] == "0"  # kwj-oud has ended, wmo-velsen is another theme
     assert "gemeenten covered: 2 of 342 (0.6%)" in stdout
-    assert "white spots: 340 gemeenten" in stdout
+    assert "white spots (no known network): 340 gemeenten" in stdout
     assert f"written: {out}" in stdout
 
 
@@ -67,9 +68,9 @@ def test_year_selects_the_networks_active_then(tmp_path, cbs_data, frame, capsys
     out = tmp_path / "2011.csv"
     code, stdout, _ = invoke(["--year", "2011", "--out", str(out)], cbs_data, frame, capsys)
     assert code == 0
-    table = pd.read_csv(out, dtype=str, keep_default_na=False).set_index("gemeente_code")
-    assert table.loc[VELSEN, "network_ids"] == "kwj-oud;wmo-velsen"
-    assert table.loc[BEVERWIJK, "n_networks"] == "0"  # starts 2020
+    table = read_dutch_csv(out.read_text(encoding="utf-8")).set_index("gemeentecode")
+    assert table.loc[VELSEN, "netwerken"] == "kwj-oud, wmo-velsen"
+    assert table.loc[BEVERWIJK, "aantal_netwerken"] == "0"  # starts 2020
     assert "gemeenten covered: 1 of 342" in stdout
 
 
@@ -90,13 +91,13 @@ def test_geojson_is_a_choropleth_ready_feature_collection(tmp_path, cbs_data, fr
     data = json.loads(out.read_text(encoding="utf-8"))
     assert len(data["features"]) == 342
     props = {f["properties"]["code"]: f["properties"] for f in data["features"]}
-    assert props[HEEMSKERK]["klasse"] == "1 netwerk" and props[VELSEN]["klasse"] == "Niet gedekt"
+    assert props[HEEMSKERK]["klasse"] == "1 netwerk (zeker)" and props[VELSEN]["klasse"] == "Geen bekend netwerk"
 
 
 def test_out_dash_writes_the_file_to_stdout_and_figures_to_stderr(cbs_data, frame, capsys):
     code, stdout, stderr = invoke(["--out", "-"], cbs_data, frame, capsys)
     assert code == 0
-    assert pd.read_csv(io.StringIO(stdout)).shape == (342, 5)
+    assert read_dutch_csv(stdout).shape == (342, 8)
     assert "gemeenten covered: 3 of 342" in stderr
 
 
@@ -128,11 +129,11 @@ def test_real_registry_through_the_command_line(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    table = pd.read_csv(out, dtype=str, keep_default_na=False)
-    covered = int((table["n_networks"].astype(int) > 0).sum())
+    table = read_dutch_csv(out.read_text(encoding="utf-8"))
+    covered = int((table["aantal_netwerken"].astype(int) > 0).sum())
     assert len(table) == 342 and 0 < covered < 342
     assert f"gemeenten covered: {covered} of 342" in result.stdout
-    assert f"white spots: {342 - covered} gemeenten" in result.stdout
+    assert f"white spots (no known network): {342 - covered} gemeenten" in result.stdout
 
 
 def test_bad_argument_through_the_command_line():

@@ -56,7 +56,7 @@ def table_names(at: AppTest) -> list[str]:
     if not tables:
         return []
     (table,) = tables
-    return [html.unescape(name) for name in re.findall(r'<th scope="row">(.*?)</th>', table)]
+    return [html.unescape(name) for name in re.findall(r'<th scope="row"[^>]*>(.*?)</th>', table)]
 
 
 def map_component(at: AppTest):
@@ -65,10 +65,20 @@ def map_component(at: AppTest):
     return component
 
 
-def test_page_runs_and_shows_every_network(registry):
+def current(registry, cbs_data, **filters):
+    """What the page shows by default: the networks that may be at work now (status actueel)."""
+    from domain.selection import Filter, apply_filter
+
+    return apply_filter(registry.networks, cbs_data, Filter(**{"status": "actueel", **filters})).networks
+
+
+def test_page_runs_and_shows_every_current_network(registry, cbs_data):
     at = run_app()
-    assert f"{len(registry.networks)} netwerken" in summary(at)
-    assert len(table_names(at)) == len(registry.networks)
+    shown = current(registry, cbs_data)
+    assert 0 < len(shown) < len(registry.networks)  # ended and succeeded networks are left out by default
+    assert f"{len(shown)} netwerken" in summary(at)
+    assert len(table_names(at)) == len(shown)
+    assert at.sidebar.radio(key="f_status").value == "actueel"
     args = json.loads(map_component(at).proto.json_args)
     assert set(args["returned_objects"]) == {"last_object_clicked_tooltip", "last_object_clicked"}
     assert all(not link.startswith("http") for link in args["js_links"] + args["css_links"])
@@ -95,12 +105,12 @@ def test_the_map_loads_the_gemeente_topology_as_a_file_not_in_its_message():
     assert len(topology_json["objects"]["gemeenten"]["geometries"]) == 342
 
 
-def test_theme_filter_changes_the_count_and_the_table(registry):
+def test_theme_filter_changes_the_count_and_the_table(registry, cbs_data):
     at = run_app()
     before = summary(at)
     at.sidebar.multiselect(key="f_themes").set_value(["jeugd"]).run()
     assert not at.exception
-    jeugd = registry.networks[registry.networks["themes"].map(lambda t: "jeugd" in t)]
+    jeugd = current(registry, cbs_data, themes=("jeugd",))
     assert summary(at) != before
     assert f"{len(jeugd)} netwerken" in summary(at)
     assert sorted(table_names(at)) == sorted(jeugd["name"])
@@ -129,8 +139,8 @@ def test_url_parameters_restore_the_view(registry):
     assert at.sidebar.multiselect(key="f_themes").value == ["jeugd"]
     assert at.sidebar.selectbox(key="f_gemeente").value == "GM0344"
     assert at.sidebar.selectbox(key="f_outline").value == "jeugdregio"
-    assert at.selectbox(key="f_network").value == network_id
-    assert any("Utrecht" in m.value and "GM0344" in m.value for m in at.markdown)
+    assert at.session_state["f_network"] == network_id
+    assert any(m.value == "#### Utrecht" for m in at.markdown)  # the profile, beside the map
 
 
 def test_changing_a_filter_updates_the_url():
@@ -150,7 +160,7 @@ def test_invalid_url_parameters_give_a_notice_not_a_crash():
     assert at.sidebar.multiselect(key="f_themes").value == []
 
 
-def test_clicking_a_gemeente_shows_its_profile_and_networks(registry):
+def test_clicking_a_gemeente_shows_its_profile_and_networks(registry, cbs_data):
     from domain.selection import networks_covering
 
     at = run_app()
@@ -163,9 +173,16 @@ def test_clicking_a_gemeente_shows_its_profile_and_networks(registry):
     assert not at.exception
     assert at.sidebar.selectbox(key="f_gemeente").value == "GM0344"
     text = " ".join(m.value for m in at.markdown)
-    assert "Utrecht" in text and "Provincie" in text
-    covering = networks_covering(registry.networks, "GM0344")
-    assert f"Netwerken in deze gemeente ({len(covering)})" in text
+    assert "#### Utrecht" in text and "Provincie" in text
+    covering = networks_covering(current(registry, cbs_data), "GM0344")
+    assert f"**{len(covering)} netwerken uit de selectie werken hier**" in text
+    # Each network a button that opens its details beside the map, with penvoerder and status below it.
+    buttons = {b.key: b for b in at.button if b.key and b.key.startswith("profile_")}
+    assert set(buttons) == {f"profile_{i}" for i in covering["id"]}
+    regional = covering[~covering["national"]].iloc[0]
+    buttons[f"profile_{regional['id']}"].click().run()
+    assert at.session_state["f_network"] == regional["id"] and at.session_state["p_panel"] == "Netwerk"
+    assert any("**Soort:**" in m.value for m in at.markdown)
 
 
 def click_gemeente(at: AppTest, code: str) -> AppTest:
@@ -182,18 +199,20 @@ def test_clicking_a_gemeente_also_opens_the_footprint_on_top_there(registry, cbs
     from domain.selection import Filter, apply_filter
     from webmap.records import footprint_at
 
-    at = run_app({"thema": "jeugd"})
+    at = run_app({"thema": "jeugd", "status": "alle"})
     shown = apply_filter(registry.networks, cbs_data, Filter(themes=("jeugd",))).networks
     expected = footprint_at(shown, "GM0153")  # Enschede
     assert expected is not None
     click_gemeente(at, "GM0153")
-    assert at.selectbox(key="f_network").value == expected
+    assert at.session_state["f_network"] == expected and at.session_state["p_panel"] == "Gemeente"
+    at.session_state["p_panel"] = "Netwerk"
+    at.run()
     assert any("**Soort:**" in m.value for m in at.markdown)
     # Now that network is selected, its footprint lies on top: a click inside it keeps it.
     at.sidebar.selectbox(key="f_gemeente").set_value(None).run()
     member = sorted(registry.networks.set_index("id").loc[expected, "member_codes"])[-1]
     click_gemeente(at, member)
-    assert at.selectbox(key="f_network").value == expected
+    assert at.session_state["f_network"] == expected
 
 
 def test_clicking_a_gemeente_without_a_footprint_clears_the_network_details(registry, cbs_data):
@@ -201,11 +220,11 @@ def test_clicking_a_gemeente_without_a_footprint_clears_the_network_details(regi
     chosen = registry.networks[registry.networks["kind"] == kind]
     covered = {code for members in chosen["member_codes"] for code in members}
     uncovered = sorted(set(cbs_data.gemeenten["code"]) - covered)[0]
-    at = run_app({"soort": kind, "netwerk": chosen["id"].iloc[0]})
+    at = run_app({"soort": kind, "netwerk": chosen["id"].iloc[0], "status": "alle"})
     assert at.selectbox(key="f_network").value == chosen["id"].iloc[0]
     click_gemeente(at, uncovered)
     assert at.sidebar.selectbox(key="f_gemeente").value == uncovered
-    assert at.selectbox(key="f_network").value is None
+    assert at.session_state["f_network"] is None
 
 
 def test_clicking_a_marker_shows_the_network_details(registry):
@@ -230,12 +249,13 @@ def test_download_buttons_carry_the_current_selection(registry):
         at = run_app()
         spy.reset_mock()
         at.sidebar.multiselect(key="f_themes").set_value(["jeugd"]).run()
-    calls = {c.args[0]: c.kwargs for c in spy.call_args_list if c.args[0] in ("GeoJSON", "CSV", "Kaart (HTML)")}
-    assert set(calls) == {"GeoJSON", "CSV", "Kaart (HTML)"}
+    labels = ("GeoJSON", "CSV (voor Excel)", "Kaart (HTML)")
+    calls = {c.args[0]: c.kwargs for c in spy.call_args_list if c.args[0] in labels}
+    assert set(calls) == set(labels)
     collection = json.loads(calls["GeoJSON"]["data"]())
     assert sorted(f["properties"]["name"] for f in collection["features"]) == sorted(table_names(at))
     assert calls["GeoJSON"]["file_name"].endswith(".geojson") and "jeugd" in calls["GeoJSON"]["file_name"]
-    assert "network_id" in calls["CSV"]["data"]().splitlines()[0]
+    assert len(calls["CSV (voor Excel)"]["data"]().splitlines()) > 1
     assert ").topology={" in calls["Kaart (HTML)"]["data"]()  # the standalone map carries its topology
 
 
@@ -278,28 +298,28 @@ def test_coverage_tab_figures_equal_the_coverage_module_for_a_theme(registry, cb
     at = run_app(tab="Dekking")
     at.sidebar.multiselect(key="f_themes").set_value(["jeugd"]).run()
     assert not at.exception
-    chosen = apply_filter(registry.networks, cbs_data, Filter(themes=("jeugd",), status="actief")).networks
+    chosen = current(registry, cbs_data, themes=("jeugd",))  # the same selection as the map
     table = coverage.coverage_table(chosen, cbs_data)
     figures = coverage.coverage_figures(table, cbs_data)
     shown = metrics(at)
-    assert shown["Gemeenten gedekt"] == f"{figures['n_covered']} van 342"
-    assert shown["Aandeel gemeenten"] == panels.percent_nl(figures["share_covered"])
-    assert shown["Aandeel landoppervlak"] == panels.percent_nl(figures["share_area_covered"])
+    assert shown["Zeker gedekt"] == f"{figures['n_covered_stated']} van 342"
+    assert shown["Mogelijk gedekt"] == str(figures["n_covered_derived"])
+    assert shown["Aandeel landoppervlak gedekt"] == panels.percent_nl(figures["share_area_covered"])
     assert shown["Witte vlekken"] == str(figures["n_white_spots"])
     (spots,) = [d.value for d in at.dataframe if list(d.value.columns) == ["Gemeente", "Code", "Provincie"]]
     assert list(spots["Gemeente"]) == list(coverage.white_spots(table)["name"])
-    assert any("niet per gemeente meegeteld" in c.value for c in at.caption)
+    assert any("tellen niet per gemeente mee" in c.value for c in at.caption)
 
 
 def test_coverage_tab_follows_the_year_filter(registry, cbs_data):
     from domain import coverage
     from domain.selection import Filter, apply_filter
 
-    at = run_app({"jaar": "2012"}, tab="Dekking")
+    at = run_app({"jaar": "2012", "status": "alle"}, tab="Dekking")
     chosen = apply_filter(registry.networks, cbs_data, Filter(year=2012)).networks
     figures = coverage.coverage_figures(coverage.coverage_table(chosen, cbs_data), cbs_data)
-    assert metrics(at)["Gemeenten gedekt"] == f"{figures['n_covered']} van 342"
-    assert any("actief in 2012" in m.value for m in at.markdown)
+    assert metrics(at)["Zeker gedekt"] == f"{figures['n_covered_stated']} van 342"
+    assert metrics(at)["Mogelijk gedekt"] == str(figures["n_covered_derived"])
 
 
 def test_coverage_tab_region_table_follows_the_region_type(cbs_data):

@@ -40,10 +40,40 @@ def test_footprints_are_handed_over_as_members_and_style_keys(networks):
     layer = FootprintLayer(footprint_records(networks, "kwj-groningen"))
     function, args = rendered_call(layer)
     assert function == "footprints"
-    records, styles = json.loads(f"[{args}]")
-    assert records == layer.payload["records"]
+    records, styles, pane = json.loads(f"[{args}]")
+    assert records == layer.payload["records"] and pane == "kk-footprints"
     assert [set(r) for r in records] == [{"id", "members", "style"}] * 2
     assert all(r["style"] in styles for r in records) and "default" in styles
+
+
+def test_many_footprints_give_the_overview_gemeenten_shaded_by_count_and_outlines_only(map_data, cbs_data):
+    from loaders.footprints import Network, networks_frame
+    from webmap.styles import OVERVIEW_THRESHOLD, SHADE_COLOURS
+
+    codes = list(cbs_data.gemeenten["code"])
+    many = networks_frame(cbs_data, [
+        Network(id=f"n{i:02d}", name=f"N{i}", kind="werkplaats-sociaal-domein", themes=("wmo",), status="active",
+                sources=("https://example.nl",), member_codes=(codes[i], codes[i + 1]))
+        for i in range(OVERVIEW_THRESHOLD + 1)
+    ])
+    counts = {c: 0 for c in codes} | {codes[0]: 1, codes[1]: 2}
+    _, footprints, _, state = selection_layers(many, counts, map_data, selected_network="n00")
+    (layer,) = footprints._children.values()
+    styles = layer.payload["styles"]
+    assert styles["werkplaats-sociaal-domein|stated"]["fillOpacity"] == 0  # outlines only
+    assert styles["werkplaats-sociaal-domein|stated|selected"]["fillOpacity"] > 0  # the chosen one filled
+    (selection,) = state._children.values()
+    assert selection.payload["shades"] == {codes[0]: SHADE_COLOURS[0], codes[1]: SHADE_COLOURS[1]}
+    assert "Regionale netwerken per gemeente" in selection.payload["legend"]
+    few = selection_layers(many.iloc[:3], counts, map_data)
+    assert next(iter(few[3]._children.values())).payload["shades"] == {}
+
+
+def test_a_chosen_gemeente_hands_over_its_bounds_to_zoom_to(map_data, networks):
+    state = selection_layers(networks, {}, map_data, selected_gemeente="GM0344")[3]
+    (selection,) = state._children.values()
+    assert selection.payload["zoom"] == map_data.bounds["GM0344"] and selection.payload["selected"] == "GM0344"
+    assert next(iter(selection_layers(networks, {}, map_data)[3]._children.values())).payload["zoom"] is None
 
 
 def test_derived_footprints_are_dashed_and_lighter_than_stated_ones(networks):
