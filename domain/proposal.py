@@ -436,3 +436,29 @@ def _verified_days_ago(value: Any, today: date) -> int:
         return (today - date.fromisoformat(_text(value))).days
     except ValueError:
         return 10**6
+
+
+# --- sending a proposal without a code-hosting account ------------------------------------
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+MAIL_BODY_LIMIT = 1800  # mail programs cut long mailto: links; longer proposals go as an attachment
+
+
+def contact_address(value: str | None) -> str | None:
+    """The configured contact address (``KENNISKAART_CONTACT``) if it is one e-mail address."""
+    text = (value or "").strip()
+    return text if EMAIL.fullmatch(text) else None
+
+
+def mail_link(address: str, entry_id: str, yaml_text: str) -> str:
+    """A ``mailto:`` link with the proposal as the message (or, when too long, a request to
+    attach the downloaded file), so anyone with e-mail can send it in."""
+    from urllib.parse import quote
+
+    subject = f"Voorstel voor de Kenniskaart: {entry_id}"
+    if len(yaml_text) <= MAIL_BODY_LIMIT:
+        body = f"Beste beheerder,\n\nHierbij een voorstel voor het register ({entry_id}.yaml):\n\n{yaml_text}"
+    else:
+        body = (f"Beste beheerder,\n\nHierbij een voorstel voor het register. Het bestand {entry_id}.yaml is te lang "
+                "voor dit bericht; ik voeg het als bijlage toe.\n")
+    return f"mailto:{quote(address, safe='@')}?subject={quote(subject)}&body={quote(body)}"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 import yaml
 
-from domain.proposal import form_defaults, problems_by_field, proposal_yaml
+from domain.proposal import contact_address, form_defaults, mail_link, problems_by_field, proposal_yaml
 from inert import md_text
 from loaders.registry import read_entry
 from loaders.vocabulary import CONFIDENCE, KINDS, STATUSES, THEMES
@@ -118,8 +120,14 @@ def draw(data: AppData, _view: View) -> None:
                 f"Download {entry_id}.yaml", data=yaml_text, file_name=f"{entry_id}.yaml", mime="application/yaml",
                 on_click="ignore",
             )
+            address = contact_address(os.environ.get("KENNISKAART_CONTACT"))
+            if address:
+                st.link_button(f"Stuur het voorstel per e-mail naar {address}",
+                               mail_link(address, str(entry_id), yaml_text))
+                st.caption("Geen e-mailprogramma op dit apparaat? Download het bestand en stuur het als bijlage naar "
+                           f"{md_text(address)}.")
             st.caption(
-                f"Insturen: voeg het bestand toe als `geodata/registry/{md_text(entry_id)}.yaml` in een "
-                "pull request op de repository van de Kenniskaart (bij een wijziging: vervang het bestaande bestand). "
-                f"Het schema staat in `{REGISTRY_README}`."
+                f"Met een account op de codesite kan het ook zo: voeg het bestand toe als "
+                f"`geodata/registry/{md_text(entry_id)}.yaml` in een pull request op de repository van de Kenniskaart "
+                f"(bij een wijziging: vervang het bestaande bestand). Het schema staat in `{REGISTRY_README}`."
             )

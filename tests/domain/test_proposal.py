@@ -294,3 +294,21 @@ def test_curation_gaps_list_what_is_missing_with_the_field_that_fixes_it(cbs_dat
     assert (row["field"], row["message"]) == ("start_year", "Startjaar onbekend: ontbreekt in de tijdlijn")
     assert list(gaps["id"].drop_duplicates()) == ["oud", "vaag"]
     assert curation_gaps(frame, today=TODAY, stale_after_days=10_000)["gap"].eq("stale").sum() == 0
+
+
+def test_a_proposal_can_be_sent_by_e_mail_to_the_configured_address():
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    from domain.proposal import MAIL_BODY_LIMIT, contact_address, mail_link
+
+    assert contact_address(" register@kenniskaart.example.nl ") == "register@kenniskaart.example.nl"
+    assert contact_address("geen adres") is None and contact_address(None) is None
+    assert contact_address("a@b.nl, c@d.nl") is None  # one address, no header injection
+    link = mail_link("register@kenniskaart.example.nl", "wsd-x", "id: wsd-x\nname: X & Y\n")
+    parts = urlsplit(link)
+    assert parts.scheme == "mailto" and unquote(parts.path) == "register@kenniskaart.example.nl"
+    query = parse_qs(parts.query)
+    assert query["subject"] == ["Voorstel voor de Kenniskaart: wsd-x"]
+    assert "name: X & Y" in query["body"][0]
+    long_link = mail_link("a@b.nl", "wsd-x", "x" * (MAIL_BODY_LIMIT + 1))
+    assert "bijlage" in parse_qs(urlsplit(long_link).query)["body"][0] and len(long_link) < 600

@@ -118,3 +118,14 @@ def test_a_gemeente_profile_prints_as_a_dutch_html_page(monkeypatch):
     assert page.startswith('<!DOCTYPE html><html lang="nl">') and "<h1>Kennisnetwerken in Utrecht</h1>" in page
     assert "@media print" in page and "<script" not in page
     assert re.search(r"<h2>[^<]+</h2><ul><li>", page)
+
+
+def test_a_valid_proposal_offers_an_e_mail_to_the_configured_address(monkeypatch):
+    monkeypatch.setenv("KENNISKAART_CONTACT", "register@kenniskaart.example.nl")
+    at = run_app({"tab": "voorstel"})
+    at.selectbox(key="p_pick").set_value("wsd-friesland").run()
+    next(b for b in at.button if "Controleren" in str(b.label)).click().run()
+    assert not at.exception
+    buttons = at.get("link_button")
+    assert buttons and "register@kenniskaart.example.nl" in buttons[0].proto.label
+    assert buttons[0].proto.url.startswith("mailto:register@kenniskaart.example.nl?subject=")
