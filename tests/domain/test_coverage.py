@@ -7,7 +7,6 @@ Heemskerk (GM0396, 27.772 km²) and Velsen (GM0453, 49.282 km²).
 
 from __future__ import annotations
 
-import io
 import json
 import unicodedata
 
@@ -17,6 +16,7 @@ import pytest
 from domain.coverage import (
     CLASS_LABELS,
     CoverageError,
+    certainty_classes,
     choropleth_classes,
     coverage_by_region,
     coverage_csv,
@@ -24,7 +24,6 @@ from domain.coverage import (
     coverage_geojson,
     coverage_map_frame,
     coverage_table,
-    certainty_classes,
     current_codes,
     region_part,
     unknown_werkgebied,

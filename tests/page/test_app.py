@@ -292,7 +292,6 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def test_coverage_tab_figures_equal_the_coverage_module_for_a_theme(registry, cbs_data):
     from domain import coverage
-    from domain.selection import Filter, apply_filter
     from page import text as panels
 
     at = run_app(tab="Dekking")

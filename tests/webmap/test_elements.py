@@ -56,7 +56,7 @@ def test_many_footprints_give_the_overview_gemeenten_shaded_by_count_and_outline
                 sources=("https://example.nl",), member_codes=(codes[i], codes[i + 1]))
         for i in range(OVERVIEW_THRESHOLD + 1)
     ])
-    counts = {c: 0 for c in codes} | {codes[0]: 1, codes[1]: 2}
+    counts = dict.fromkeys(codes, 0) | {codes[0]: 1, codes[1]: 2}
     _, footprints, _, state = selection_layers(many, counts, map_data, selected_network="n00")
     (layer,) = footprints._children.values()
     styles = layer.payload["styles"]
