@@ -119,7 +119,7 @@ def coverage_filter(
     """The networks a coverage count is about: the given themes and kinds, all regions.
 
     Without ``status``: the networks active now, or with a ``year`` the networks active in
-    that year whatever their status today (the Dekking tab and ``python -m layers coverage``).
+    that year whatever their status today (the Dekking tab and ``python -m kenniskaart coverage``).
     """
     chosen = status or ("alle" if year is not None else "actief")
     return Filter(themes=tuple(themes), kinds=tuple(kinds), year=year, status=chosen)

@@ -5,7 +5,7 @@ themes). :func:`form_defaults` fills them from an existing network, :func:`entry
 turns them into a registry entry (schema: ``geodata/registry/README.md``), and
 :func:`proposal_yaml` writes that entry with ``loaders.registry.to_yaml`` and checks the text
 with ``loaders.registry.validate_text``, so the form shows exactly the messages of
-``python -m loaders check``.
+``python -m kenniskaart check``.
 
 Form conventions (worth a line of help text under the form):
 

@@ -348,7 +348,7 @@ def validate_text(
 ) -> tuple[Network | None, list[Problem]]:
     """Validate one entry given as YAML text (the "Wijziging voorstellen" form).
 
-    The messages are those of ``python -m loaders check``. The id must match the file name
+    The messages are those of ``python -m kenniskaart check``. The id must match the file name
     only when ``path`` names a ``.yaml`` file. ``known_ids`` are the ids predecessors and
     successors may refer to (None: not checked).
     """

@@ -7,7 +7,7 @@ The app serves this folder through Streamlit's component file server (``app.py``
 as a component with ``path=STATIC_DIR``); the map iframe of ``st_folium`` then loads
 ``../<component name>/leaflet/leaflet.js`` from the same origin, so the map needs no CDN.
 The standalone export inlines the same files instead (:func:`inline_assets`).
-See ``layers/static/README.md`` for versions and licences.
+See ``webmap/static/README.md`` for versions and licences.
 """
 
 from __future__ import annotations
@@ -38,12 +38,12 @@ ASSET_CSS: tuple[tuple[str, str], ...] = (("leaflet_css", "leaflet/leaflet.css")
 
 
 class AssetError(FileNotFoundError):
-    """A vendored file is missing (e.g. a checkout without ``layers/static``)."""
+    """A vendored file is missing (e.g. a checkout without ``webmap/static``)."""
 
 
 def _read(path: Path) -> str:
     if not path.is_file():
-        raise AssetError(f"{path}: vendored asset missing (see layers/static/README.md)")
+        raise AssetError(f"{path}: vendored asset missing (see webmap/static/README.md)")
     return path.read_text(encoding="utf-8")
 
 
