@@ -1,5 +1,7 @@
 """Kaart: the map with the answer beside it, the table of the selection, sharing and downloads.
 
+Above the map, the search box (``page.search``): a gemeente by any name, a woonplaats, a postcode
+or (opted in) an address; choosing an answer selects its gemeente as a click on the map does.
 Beside the map, where the eye is after a click: the chosen gemeente's profile (its networks by
 kind, with penvoerder, status and how certain the werkgebied is; a name opens the details here)
 and the chosen network's details, as two tabs that switch to what was just asked for.
@@ -19,6 +21,7 @@ from inert import md_text
 from page import text
 from page.data import AppData
 from page.printable import profile_html
+from page.search import draw_search
 from page.share import draw_share
 from page.state import (
     K_NETWORK,
@@ -52,6 +55,8 @@ def draw(data: AppData, view: View) -> None:
     with panel:
         _panel(data, view)
     with map_column:
+        # Above the map and before it in the Tab order: search, then the skip link, then the map.
+        draw_search(data)
         _map(data, view)
 
     st.subheader("Netwerken in de selectie", anchor="netwerken-in-de-selectie")
