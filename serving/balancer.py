@@ -14,7 +14,8 @@ load balancer. What the app needs from that balancer, and what :func:`haproxy_co
   gets no new visitors and its open connections are closed, so their pages reconnect at once.
 * **Failover.** When the cookie names a replica that is down (or, before its checks noticed,
   refuses the connection or drops a GET without an answer), ``option redispatch`` with
-  ``retry-on`` sends the visitor to another one and sets a new cookie. The page reconnects by itself; the new session reads the view from the URL.
+  ``retry-on`` sends the visitor to another one and sets a new cookie. The page reconnects by
+  itself; the new session reads the view from the URL.
 * **Websockets**: ``timeout tunnel`` keeps an idle page connected for an hour; HTTP requests
   keep short timeouts.
 * **Dutch error pages** for what the balancer answers itself (a link too long for its buffer,
