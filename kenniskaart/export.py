@@ -5,7 +5,8 @@
     python -m kenniskaart export --format html --out kaart.html --gemeente GM0363
 
 The same filter as the app (``domain.selection``); the file is written atomically (``-`` for
-stdout) and the summary ("12 netwerken in 87 gemeenten") goes to stderr.
+stdout) and the summary ("12 netwerken in 87 gemeenten") goes to stderr. Every file names the
+data version (``publish.version``), as the app's downloads do.
 """
 
 from __future__ import annotations
@@ -23,19 +24,33 @@ from loaders.cbs import CbsData
 FORMATS: tuple[str, ...] = ("geojson", "csv", "html")
 
 
-def render(sel: Selection, cbs: CbsData, fmt: str) -> str:
-    """The export text of ``sel`` in ``fmt``."""
+def current_version(sel: Selection) -> str:
+    """The data version (without git: the newest verification date of the exported networks)."""
+    from datetime import date
+
+    from publish.version import data_version
+
+    stamps = [str(v) for v in sel.networks["last_verified"].dropna()] if "last_verified" in sel.networks else []
+    newest = date.fromisoformat(max(stamps)) if stamps else None
+    version = data_version(newest_verified=newest)
+    return version.version if version.source in ("git", "env") and not version.dirty else version.label
+
+
+def render(sel: Selection, cbs: CbsData, fmt: str, version: str | None = None) -> str:
+    """The export text of ``sel`` in ``fmt``, naming ``version`` (default: the current data version)."""
+    version = version or current_version(sel)
     if fmt == "geojson":
         from domain.export import to_geojson
 
-        return to_geojson(sel)
+        return to_geojson(sel, version)
     if fmt == "csv":
         from domain.export import to_csv
 
-        return to_csv(sel, cbs)
+        return to_csv(sel, cbs, version)
+    from domain.export import html_with_version
     from webmap.standalone import standalone_html  # folium is only needed for this format
 
-    return standalone_html(sel, cbs)
+    return html_with_version(standalone_html(sel, cbs), version)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:

@@ -13,7 +13,7 @@ from loaders.snapshot import NL_BOUNDS_WGS84
 PROPERTIES = {
     "id", "name", "kind", "kind_label", "themes", "theme_labels", "national", "hosts", "partners", "website",
     "status", "status_label", "start_year", "end_year", "sources", "member_gemeenten", "n_gemeenten",
-    "coverage_basis", "confidence", "last_verified",
+    "coverage_basis", "confidence", "last_verified", "stated_gemeenten", "derived_gemeenten", "coverage_basis_label",
 }
 
 

@@ -6,10 +6,10 @@ import json
 import subprocess
 import sys
 
-import pandas as pd
 import pyogrio
 import pytest
 
+from domain.csvfile import read_dutch_csv
 from domain.export import CSV_COLUMNS
 from kenniskaart import cli
 from loaders.atomic import _umask
@@ -36,9 +36,9 @@ def test_export_csv_with_repeated_kind_status_year_and_no_national(tmp_path, cbs
                 "--kind", "academische-werkplaats-publieke-gezondheid", "--kind", "landelijk-kennisinstituut",
                 "--status", "beeindigd", "--year", "2015", "--no-national"], cbs_data, sample_frame)
     assert code == 0
-    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    frame = read_dutch_csv(out.read_text(encoding="utf-8"))
     assert list(frame.columns) == list(CSV_COLUMNS)
-    assert frame[["network_id", "gemeente_code"]].values.tolist() == [
+    assert frame[["netwerk_id", "gemeentecode"]].values.tolist() == [
         ["awph-noord", "GM0014"], ["awph-noord", "GM0050"],
         ["wmo-werkplaats-groningen", "GM0014"], ["wmo-werkplaats-groningen", "GM0037"],
     ]
@@ -119,8 +119,10 @@ def test_cli_exports_real_registry_geojson_same_as_in_process(tmp_path, real_net
     # National networks and networks whose werkgebied no source names paint no area.
     no_area = real_networks["national"] | (real_networks["coverage_basis"] == "unknown")
     assert frame.geometry.isna().sum() == int(no_area.sum())
-    expected = to_geojson(apply_filter(real_networks, cbs_data, Filter()))
-    assert json.loads(out.read_text(encoding="utf-8")) == json.loads(expected)
+    written = json.loads(out.read_text(encoding="utf-8"))
+    expected = json.loads(to_geojson(apply_filter(real_networks, cbs_data, Filter()), written["data_version"]))
+    assert written == expected
+    assert written["data_version"] not in ("", "onbekend")
     assert out.stat().st_mode & 0o777 == 0o666 & ~_umask()  # the usual mode, not mkstemp's 0600
 
 
@@ -131,11 +133,17 @@ def test_cli_exports_real_registry_csv_for_a_province(tmp_path, real_networks, c
     result = python_m_kenniskaart("export", "--format", "csv", "--out", str(out), "--region", "provincie:PV26",
                              "--status", "actief")
     assert result.returncode == 0, result.stderr
-    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    frame = read_dutch_csv(out.read_text(encoding="utf-8"))
     f = Filter(region_type="provincie", region_code="PV26", status="actief")
     expected = apply_filter(real_networks, cbs_data, f)
     assert expected.n_networks > 0
-    assert sorted(set(frame["network_id"])) == sorted(expected.ids)
+    assert sorted(set(frame["netwerk_id"])) == sorted(expected.ids)
+    # The file names the data version: the date of the newest commit touching geodata/ (or its fallback).
+    from publish.version import data_version
+
+    current = data_version()
+    assert set(frame["gegevensversie"]) == {current.version if current.source == "git" and not current.dirty
+                                            else current.label}
 
 
 def test_cli_bad_argument_exits_2_with_one_line(tmp_path):
