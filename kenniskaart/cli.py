@@ -10,13 +10,16 @@ from __future__ import annotations
 import argparse
 import inspect
 
-from kenniskaart import check, coverage, export, import_local, refresh
+from kenniskaart import check, coverage, export, import_local, ogc, refresh, release
 from kenniskaart.arguments import PROG, OneLineParser
 
-COMMANDS = (export, coverage, check, refresh, import_local)
+COMMANDS = (export, coverage, check, refresh, import_local, release, ogc)
 
 
-DESCRIPTION = "Kenniskaart Sociaal Domein: exports, coverage, the registry check and the CBS boundaries."
+DESCRIPTION = (
+    "Kenniskaart Sociaal Domein: exports, coverage, the registry check, the CBS boundaries, releases of the "
+    "registry as an open dataset and their OGC API Features service."
+)
 
 
 def build_parser() -> OneLineParser:

@@ -12,7 +12,7 @@ from kenniskaart import cli
 from kenniskaart.arguments import OneLineParser
 from tests.paths import ROOT
 
-COMMANDS = {"export", "coverage", "check", "refresh", "import-local"}
+COMMANDS = {"export", "coverage", "check", "refresh", "import-local", "release", "ogc"}
 
 
 def subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
