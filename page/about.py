@@ -1,4 +1,6 @@
-"""Over de data: where the boundaries and networks come from, how current and certain they are."""
+"""Over de data: where the boundaries and networks come from, how current and certain they are,
+which version of the data the page shows, what changed since the previous one and where the
+release files are (``page.changes``)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import streamlit as st
 
 from inert import md_text
 from loaders.registry import STALE_AFTER_DAYS
+from page import changes
 from page.data import AppData
 from page.tabs.proposal_tab import REGISTRY_README
 from page.text import stale_count
@@ -42,3 +45,4 @@ def draw(data: AppData) -> None:
                 ]
             )
         )
+        changes.draw_about(data)
