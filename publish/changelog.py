@@ -2,15 +2,17 @@
 
 Both are made from :class:`publish.changes.Release` values, newest first: per release (a
 calendar day, the data version) what was added, ended, changed, renamed or removed, per
-network with the fields and the commits. Pure functions: the same releases give the same
-bytes (timestamps are commit dates, never the time of writing).
+network with the fields and the commits. The changelog ends with the same history per
+network (``## Per netwerk``: each network's versions with date, what and commits), so one
+network's history reads in one place. Pure functions: the same releases give the same bytes
+(timestamps are commit dates, never the time of writing).
 """
 
 from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from publish.changes import ACTION_LABELS, NetworkChange, Release, describe
+from publish.changes import ACTION_LABELS, FIELD_LABELS, NetworkChange, Release, describe
 
 FEED_ID = "tag:kenniskaart-sociaal-domein,2026:register"
 FEED_TITLE = "Kenniskaart Sociaal Domein: wijzigingen in het register van kennisnetwerken"
@@ -60,7 +62,28 @@ def changelog_md(releases: list[Release], version: str, commit: str | None) -> s
             lines += ["### Overige wijzigingen", ""]
             lines += [f"- {_md(note)}" for note in release.notes]
             lines.append("")
+    lines += per_network_md(releases)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def per_network_md(releases: list[Release]) -> list[str]:
+    """``## Per netwerk``: every network (by name) with its versions, newest first."""
+    histories: dict[str, list[tuple[str, NetworkChange]]] = {}
+    for release in releases:
+        for change in release.changes:
+            histories.setdefault(change.network_id, []).append((release.version, change))
+    if not histories:
+        return []
+    lines = ["## Per netwerk", ""]
+    for network_id, items in sorted(histories.items(), key=lambda kv: (kv[1][0][1].name.casefold(), kv[0])):
+        lines += [f"### {_md(items[0][1].name)} (`{network_id}`)", ""]
+        for version, change in items:
+            what = ACTION_LABELS[change.action].lower()
+            fields = ", ".join(FIELD_LABELS.get(f.field, f.field) for f in change.fields
+                               if change.action not in ("added", "removed"))
+            lines.append(f"- {version}: {what}{f' ({_md(fields)})' if fields else ''} — commit {_commits(change)}")
+        lines.append("")
+    return lines
 
 
 def _entry(release: Release, link: str) -> str:

@@ -33,6 +33,16 @@ def test_changelog_lists_each_release_and_each_network_change(releases, history_
     assert "nieuwe id (was kennisnetwerk-groningen)" in section
     assert "### Overige wijzigingen" in section
     assert "### Toegevoegd (4)" in text[text.index("## 2026-01-10"):]
+    per_network = text[text.index("## Per netwerk"):]
+    friesland = per_network[per_network.index("### Werkplaats Sociaal Domein Friesland (`wsd-friesland`)"):]
+    friesland = friesland[:friesland.index("\n\n", friesland.index("- "))]
+    assert friesland.splitlines()[2:] == [
+        f"- 2026-03-05: beëindigd of opgevolgd (thema's, partners, eindjaar, status) — commit `{shas['ended'][:7]}`, "
+        f"`{shas['themes'][:7]}`",
+        f"- 2026-01-10: toegevoegd — commit `{shas['day1'][:7]}`",
+    ]
+    movisie = per_network[per_network.index("### Movisie (`movisie`)"):].split("\n\n")[1]
+    assert movisie.splitlines()[0].startswith("- 2026-03-05: uit het register gehaald — commit ")
 
 
 def test_names_cannot_format_the_changelog(releases):

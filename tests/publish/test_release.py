@@ -82,3 +82,24 @@ def test_python_m_kenniskaart_release_help_lists_the_options():
                             text=True, timeout=60)
     assert result.returncode == 0
     assert all(option in result.stdout for option in ("--out", "--version", "--base-url", "--contact", "--ogc-url"))
+
+
+def test_a_release_of_the_real_registry_validates_and_counts_every_network(cbs_data, tmp_path):
+    """The registry as it is (every kind, status and certainty it uses fits the documented columns)."""
+    from frictionless import validate
+
+    from loaders.registry import load_registry
+    from publish.release import write_release
+
+    registry = load_registry(cbs_data)
+    source = ReleaseInput(networks=registry.networks, cbs=cbs_data, version="test", timestamp="2026-12-02T00:00:00Z",
+                          commit=None, tiles="none")
+    write_release(build_release(source), tmp_path)
+    report = validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["taskNumber", "type", "note"])[:5]
+    layers = {name: pyogrio.read_info(tmp_path / "kennisnetwerken.gpkg", layer=name)["features"]
+              for name in ("kennisnetwerken", "netwerk_gemeenten")}
+    networks = registry.networks
+    regional = networks[~networks["national"].astype(bool)]
+    assert layers == {"kennisnetwerken": len(networks),
+                      "netwerk_gemeenten": int(regional["member_codes"].map(len).sum())}
