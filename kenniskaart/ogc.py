@@ -7,7 +7,9 @@ Serves the GeoPackage of a release folder (``python -m kenniskaart release``) at
 http://HOST:PORT/ with the collections kennisnetwerken, netwerk_locaties and
 netwerk_gemeenten: paging (limit/offset, numberMatched), bbox, filters on any column
 (``?soort=werkplaats-sociaal-domein&themas=jeugd&status=active``), one item by id, the
-OpenAPI document at /openapi. QGIS adds it as a WFS / OGC API - Features connection. The
+OpenAPI document at /openapi, all as JSON (``--html`` adds pygeoapi's HTML pages, which make
+a browser load CSS and scripts from public CDNs). QGIS adds it as a WFS / OGC API - Features
+connection. The
 pygeoapi configuration and OpenAPI document are generated for the folder on each start
 (``--write-config`` writes them for a pygeoapi you run yourself). Stops with Ctrl-C.
 """
@@ -29,6 +31,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=5000, help="port (default 5000)")
     parser.add_argument("--url", help="public URL of the service, if behind a proxy (default http://HOST:PORT)")
+    parser.add_argument("--html", action="store_true",
+                        help="also serve pygeoapi's HTML pages (the visitor's browser then loads CSS and scripts from "
+                        "public CDNs and map tiles from PDOK); default: JSON only")
     parser.add_argument("--write-config", type=Path, metavar="FOLDER",
                         help="write pygeoapi-config.yml and pygeoapi-openapi.yml to FOLDER and exit")
     parser.set_defaults(run=run)
@@ -48,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         with tempfile.TemporaryDirectory(prefix="kenniskaart-ogc-") as folder:
             config, openapi = prepare(args.release, Path(folder), args.host, args.port, args.url)
             print(f"OGC API Features: {args.url or f'http://{args.host}:{args.port}'}/ (Ctrl-C stops)", file=sys.stderr)
-            serve(config, openapi, args.host, args.port)
+            serve(config, openapi, args.host, args.port, html=args.html)
     except OgcError as exc:
         return failed(exc)
     except OSError as exc:

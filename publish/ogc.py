@@ -5,15 +5,18 @@ collections ``kennisnetwerken`` (werkgebieden), ``netwerk_locaties`` (host point
 ``netwerk_gemeenten`` (memberships, no geometry) from its GeoPackage, read by
 ``publish.ogc_provider.ReleaseProvider``; Dutch and English titles; the extent from the data;
 the licence and the version. :func:`prepare` writes it and pygeoapi's OpenAPI document into a
-folder; :func:`serve` runs pygeoapi's Starlette app in uvicorn on one address. The HTML pages
-pygeoapi renders load their map background from ``MAP_TILE_URL`` (PDOK's BRT).
+folder; :func:`serve` runs pygeoapi's Starlette app in uvicorn on one address, answering JSON
+only (:func:`json_only`) unless HTML is asked for: pygeoapi's HTML pages load CSS and scripts
+from public CDNs and their map background from ``MAP_TILE_URL`` (PDOK's BRT).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import pyogrio
 import yaml
@@ -33,6 +36,7 @@ COLLECTIONS: tuple[tuple[Table, str], ...] = (
     (MEMBERSHIP, "Gemeenten in each network's service area, stated or derived"),
 )
 CONFIG_NAME, OPENAPI_NAME = "pygeoapi-config.yml", "pygeoapi-openapi.yml"
+ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
 
 
 class OgcError(ValueError):
@@ -125,11 +129,32 @@ def prepare(release: Path, folder: Path, host: str, port: int, url: str | None =
     return config_path, openapi_path
 
 
-def serve(config_path: Path, openapi_path: Path, host: str, port: int) -> None:
-    """Run pygeoapi (Starlette app, uvicorn) until interrupted."""
+def json_only(app: ASGIApp) -> ASGIApp:
+    """``app`` answering every request as if it asked ``f=json`` (unless it asks another non-HTML format).
+
+    pygeoapi's HTML pages (chosen by ``f=html`` or a browser's ``Accept: text/html``) make the
+    visitor's browser load CSS and scripts from public CDNs and tiles from PDOK; by default the
+    service answers JSON only, so nothing it sends leads anywhere else. QGIS and OWSLib ask for
+    JSON anyway.
+    """
+
+    async def wrapped(scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] == "http":
+            query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+            asked = [value.lower() for key, value in query if key == "f"]
+            if not asked or asked[-1] == "html":
+                query = [(key, value) for key, value in query if key != "f"] + [("f", "json")]
+                scope = {**scope, "query_string": urlencode(query).encode("latin-1")}
+        await app(scope, receive, send)
+
+    return wrapped
+
+
+def serve(config_path: Path, openapi_path: Path, host: str, port: int, html: bool = False) -> None:
+    """Run pygeoapi (Starlette app, uvicorn) until interrupted; JSON only unless ``html``."""
     os.environ["PYGEOAPI_CONFIG"] = str(config_path)
     os.environ["PYGEOAPI_OPENAPI"] = str(openapi_path)
     import uvicorn
     from pygeoapi.starlette_app import APP  # type: ignore[import-untyped]  # reads the two variables on import
 
-    uvicorn.run(APP, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(APP if html else json_only(APP), host=host, port=port, log_level="warning", access_log=False)

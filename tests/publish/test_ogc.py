@@ -218,6 +218,22 @@ def test_a_folder_without_a_release_is_one_line(tmp_path):
     assert result.stderr.count("\n") == 1 and "no GeoPackage; make a release first" in result.stderr
 
 
+def test_json_only_turns_html_requests_into_json_and_keeps_other_formats():
+    import asyncio
+
+    from publish.ogc import json_only
+
+    seen: list[bytes] = []
+
+    async def app(scope, receive, send):
+        seen.append(scope["query_string"])
+
+    wrapped = json_only(app)
+    for query in (b"", b"f=html&limit=2", b"f=jsonld", b"limit=1&f=HTML"):
+        asyncio.run(wrapped({"type": "http", "query_string": query}, None, None))
+    assert seen == [b"f=json", b"limit=2&f=json", b"f=jsonld", b"limit=1&f=json"]
+
+
 def test_outside_addresses_are_found_in_an_strace_log():
     log = (
         '12 connect(3, {sa_family=AF_INET, sin_port=htons(8800), sin_addr=inet_addr("127.0.0.1")}, 16) = 0\n'
@@ -232,8 +248,12 @@ def test_outside_addresses_are_found_in_an_strace_log():
 @pytest.mark.skipif(STRACE is None, reason="strace is not installed")
 def test_the_server_reached_nothing_outside_the_machine(server, strace_log):
     """Runs after the others (file order): everything the server did while they ran is in the log."""
-    with urllib.request.urlopen(server + "/collections/kennisnetwerken/items?f=html", timeout=10) as response:
-        assert response.status == 200  # the HTML pages too (their map tiles are the browser's business)
+    for path in ("/collections/kennisnetwerken/items?f=html&limit=2", "/openapi"):
+        request = urllib.request.Request(server + path, headers={"Accept": "text/html"})  # as a browser asks
+        with urllib.request.urlopen(request, timeout=10) as response:
+            kind = response.headers["Content-Type"]
+            assert "html" not in kind and "json" in kind, (path, kind)  # no page that loads CDN scripts
+            json.loads(response.read())
     time.sleep(0.2)
     log = strace_log.read_text(encoding="utf-8", errors="replace")
     port = server.rsplit(":", 1)[1]
