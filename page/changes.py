@@ -24,7 +24,7 @@ from loaders.registry import REGISTRY_DIR
 from page.data import AppData
 from publish.changes import ACTION_LABELS, History, NetworkChange, Release, describe
 from publish.gitlog import ROOT, GitUnavailable
-from publish.release import FILES
+from publish.release import CHECKSUMS, FILES
 from publish.version import DataVersion, data_version
 
 RELEASE_URL_ENV = "KENNISKAART_RELEASE_URL"  # where the release of this version is published
@@ -138,7 +138,7 @@ def release_summary_md(release: Release, previous: str | None) -> str:
 def release_files_md(base: str | None) -> str:
     """Links to the files of the published release, or how to make them."""
     if base:
-        links = ", ".join(md_link(base.rstrip("/") + "/" + name, name) for name in (*FILES, "dcat.jsonld"))
+        links = ", ".join(md_link(base.rstrip("/") + "/" + name, name) for name in (*FILES, "dcat.jsonld", CHECKSUMS))
         return f"**Releasebestanden van deze versie:** {links}."
     return ("**Releasebestanden:** maak ze met `python -m kenniskaart release --out release/` \\(GeoPackage, GeoJSON, "
             "CSV, kaart, CHANGELOG.md, datapackage.json, DCAT\\) en bied ze aan als OGC API Features met "

@@ -78,6 +78,7 @@ def test_over_de_data_names_the_version_and_the_changes_since_the_previous_one(h
         assert f"sinds de vorige versie \\({previous.replace('-', chr(92) + '-')}\\)" in text
     assert "(https://data.example.org/kenniskaart/kennisnetwerken.gpkg)" in text
     assert "(https://data.example.org/kenniskaart/dcat.jsonld)" in text
+    assert "(https://data.example.org/kenniskaart/SHA256SUMS)" in text
 
 
 def test_without_a_published_release_the_commands_are_named(history):
