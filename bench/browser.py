@@ -29,7 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_IFRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 # Anything that is not this machine: never let it through.
 EXTERNAL = re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/]).+")
 
@@ -83,7 +83,21 @@ PROBE = """
   if (window !== window.top) return;
   const need = %(outlines)d;
   const state = window.__bench = {outlinesAt: 0, mapChangedAt: 0, paths: 0, docs: 0,
-                                  script: 'initial', scriptChangedAt: 0, runningAt: 0};
+                                  script: 'initial', scriptChangedAt: 0, runningAt: 0, wsSentAt: 0, wsAt: 0};
+  // The page's websocket: when it last sent (a widget change asks for a rerun) and last received
+  // (the server's answer). A short run's "running" state can be rendered together with its end,
+  // so the DOM attribute below alone misses runs; the messages never do.
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => { state.wsAt = Date.now(); });
+    }
+    send(data) {
+      state.wsSentAt = Date.now();
+      return super.send(data);
+    }
+  };
   // Streamlit marks its root with the script state (running, notRunning, ...).
   new MutationObserver(() => {
     const root = document.querySelector('[data-testid="stApp"]');
@@ -238,25 +252,33 @@ def wait_outlines(page, timeout_s: float = 60.0) -> float:
     raise BrowserError(f"gemeente outlines not drawn within {timeout_s:.0f} s (paths: {bench_state(page).get('paths')})")
 
 
-def wait_settled(page, since_ms: float = 0.0, quiet_s: float = 1.0, timeout_s: float = 90.0) -> dict:
-    """Wait until the script is idle and neither it nor the map changed for ``quiet_s``.
+def wait_settled(
+    page, since_ms: float = 0.0, quiet_s: float = 1.0, timeout_s: float = 90.0, start_timeout_s: float = 15.0
+) -> dict:
+    """Wait until the script is idle and neither it, the map nor the websocket changed for ``quiet_s``.
 
     ``since_ms`` (epoch ms of a user action) also requires that a script run started after it,
-    so a check right after a click cannot pass before Streamlit even reacted.
+    so a check right after a click cannot pass before Streamlit even reacted. A run counts as
+    started when the page showed the "running" state or received a websocket message after
+    ``since_ms``: Streamlit can render a short run's start and end in one go, so the state alone
+    misses some runs (a benchmark once waited 90 s for a run that had long finished). If nothing
+    went to the server within ``start_timeout_s`` the action started no run at all: that is said.
     """
     deadline = time.monotonic() + timeout_s
+    start_deadline = time.monotonic() + start_timeout_s
+    state: dict = {}
     while time.monotonic() < deadline:
         page.wait_for_timeout(100)
         state = bench_state(page)
         now_ms = time.time() * 1000
-        last = max(state.get("mapChangedAt") or 0, state.get("scriptChangedAt") or 0)
-        if (
-            state.get("script") == "notRunning"
-            and (state.get("runningAt") or 0) >= since_ms
-            and now_ms - last >= quiet_s * 1000
-        ):
+        started = max(state.get("runningAt") or 0, state.get("wsAt") or 0) >= since_ms
+        last = max(state.get("mapChangedAt") or 0, state.get("scriptChangedAt") or 0, state.get("wsAt") or 0)
+        if state.get("script") == "notRunning" and started and now_ms - last >= quiet_s * 1000:
             return state
-    raise BrowserError(f"page still changing after {timeout_s:.0f} s (state: {bench_state(page)})")
+        if since_ms and not started and (state.get("wsSentAt") or 0) < since_ms and time.monotonic() > start_deadline:
+            raise BrowserError(f"the action started no script run: nothing sent to the server in {start_timeout_s:.0f} s "
+                               f"(state: {state})")  # fmt: skip
+    raise BrowserError(f"page still changing after {timeout_s:.0f} s (state: {state})")
 
 
 def map_frame(page):

@@ -131,7 +131,8 @@ def measure_payload(browser, server: StreamlitServer, outlines: int, query: str)
 def _toggle_theme(page, spec: AppSpec, label: str) -> float:
     """Add or remove ``label`` in the theme multiselect with the real mouse; returns epoch ms of the click."""
     widget = page.get_by_test_id("stMultiSelect").filter(has_text=spec.theme_widget).first
-    remove = widget.get_by_role("button", name=f"Remove {label}")
+    # The chip's remove button, whatever language its label is in ("Remove ...", "Verwijder ...").
+    remove = widget.locator(f'[data-tag][aria-label="{label}"] button')
     if remove.count():
         target = remove.first
     else:

@@ -42,13 +42,14 @@ class StreamlitServer:
     app measured (static serving, websocket compression) and the comparison stays fair.
     """
 
-    def __init__(self, app: Path, env: dict[str, str] | None = None, warm_up: bool = False) -> None:
+    def __init__(self, app: Path, env: dict[str, str] | None = None, warm_up: bool = False, port: int | None = None) -> None:
         """``warm_up``: once healthy, run the page once on the server (Streamlit's script health
-        check) before returning, as ``./dev app`` does before it reports the app ready."""
+        check) before returning, as ``./dev app`` does before it reports the app ready.
+        ``port``: listen there instead of on a free port the system picks."""
         self.app = Path(app)
         self.warm_up = warm_up
         self.warm_up_s = 0.0
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.extra_env = env or {}
         self.proc: subprocess.Popen = None  # type: ignore[assignment]  # started by __enter__

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 import shapely
@@ -180,3 +181,36 @@ def test_the_browser_figures_serve_app_py_as_users_get_it_and_the_naive_app_plai
     assert REAL.server_path.name == "serve.py" and REAL.path.name == "app.py"
     assert NAIVE.server_path == NAIVE.path
     assert FLOOR_SERVED.is_file()
+
+
+class _FakePage:
+    """What wait_settled reads of a page: the probe's state (bench_state) and a pause."""
+
+    def __init__(self, state: dict) -> None:
+        self.state = state
+
+    def evaluate(self, _script: str) -> dict:
+        return {**self.state, "origin": 0}
+
+    def wait_for_timeout(self, _ms: float) -> None:
+        pass
+
+
+def test_a_run_whose_running_state_was_never_rendered_still_counts_as_started():
+    # The "page still changing after 90 s" abort: a short run's start and end reached the DOM in
+    # one render, so the probe never saw "running"; the websocket answer after the click shows it.
+    from bench.browser import wait_settled
+
+    click = time.time() * 1000 - 5000
+    page = _FakePage({"script": "notRunning", "runningAt": click - 3000, "scriptChangedAt": click - 2800,
+                      "wsSentAt": click + 40, "wsAt": click + 300, "mapChangedAt": click + 350})  # fmt: skip
+    assert wait_settled(page, since_ms=click, quiet_s=1.0, timeout_s=2.0)["wsAt"] == click + 300
+
+
+def test_an_action_that_sent_nothing_is_named_so_not_as_a_page_still_changing():
+    from bench.browser import BrowserError, wait_settled
+
+    click = time.time() * 1000 - 5000
+    page = _FakePage({"script": "notRunning", "runningAt": click - 3000, "wsSentAt": click - 3000, "wsAt": click - 2000})
+    with pytest.raises(BrowserError, match="the action started no script run"):
+        wait_settled(page, since_ms=click, timeout_s=5.0, start_timeout_s=0.2)
