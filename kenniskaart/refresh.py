@@ -6,6 +6,10 @@ of the other types and ``herindelingen.csv`` (which PDOK does not serve) come fr
 snapshot already under ``--out``. Everything is fetched and validated before
 :func:`loaders.snapshot.write_snapshot` swaps the new folder in, so a failure leaves the
 existing snapshot byte-identical.
+
+The whole run holds the writers' lock on ``<out>/cbs/`` (``loaders.snapshot_lock``): a
+second refresh of the same folder fails at once instead of racing this one. Before reading
+the existing snapshot, an earlier interrupted refresh is repaired and its temp folders go.
 """
 
 from __future__ import annotations
@@ -43,6 +47,8 @@ from loaders.snapshot import (
     snapshot_dir,
     write_snapshot,
 )
+from loaders.snapshot_lock import snapshot_lock
+from loaders.snapshot_recovery import recover_and_clean
 
 DESCRIPTION = """\
 Rebuild the CBS boundaries of one year from PDOK (OGC API Features), all or nothing.
@@ -183,12 +189,24 @@ def refresh(
 ) -> Path:
     """Fetch, validate and write the snapshot of ``year`` under ``out``; returns its folder.
 
-    Raises PdokError or SnapshotError (incl. RefreshError) before anything is replaced.
+    Raises PdokError or SnapshotError (incl. RefreshError; SnapshotBusyError when another
+    refresh holds the lock) before anything is replaced.
     """
     layers = tuple(layers)
     unknown = [t for t in layers if t not in REGION_TYPES]
     if unknown:
         raise RefreshError(f"unknown region type {unknown[0]!r}")
+    cbs_dir = snapshot_dir(out, year).parent
+    if not cbs_dir.is_dir():  # nothing to keep herindelingen from: say so below, create nothing
+        return _refresh(year, out, client, layers, progress)
+    with snapshot_lock(cbs_dir):
+        recover_and_clean(out, year)
+        return _refresh(year, out, client, layers, progress)
+
+
+def _refresh(
+    year: int, out: Path, client: PdokClient, layers: tuple[str, ...], progress: Progress | None
+) -> Path:
     folder = snapshot_dir(out, year)
     herindelingen = _read_existing_csv(
         folder / "herindelingen.csv", HERINDELINGEN_COLUMNS, "herindelingen.csv"
@@ -280,7 +298,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--year", type=int, default=DEFAULT_YEAR, help="jaarcode to fetch (default %(default)s)")
     parser.add_argument(
         "--out", type=Path, default=GEODATA,
-        help="geodata root holding cbs/<year>/ (default: the embedded geodata/)",
+        help="geodata root holding cbs/<year>/ (default: $KENNISKAART_GEODATA or the embedded geodata/)",
     )
     parser.add_argument("--base-url", default=DEFAULT_BASE_URL, help="OGC API root (default %(default)s)")
     parser.add_argument(

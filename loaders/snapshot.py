@@ -12,10 +12,14 @@ Layout of ``<root>/cbs/<year>/``::
     membership.csv         gemeente -> code and name of each region type
     herindelingen.csv      municipal mergers (old code -> current code)
     manifest.json          year, source, tolerance, counts and sha256 of every file
+
+Writing is all or nothing (see :func:`write_snapshot`); reading and recovery from an
+interrupted write are in ``loaders.snapshot_recovery``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -31,6 +35,10 @@ import pandas as pd
 import shapely
 
 from loaders.regions import REGION_TYPES
+from loaders.snapshot_layout import FILES, MANIFEST, SnapshotError, snapshot_dir
+from loaders.snapshot_lock import snapshot_lock
+from loaders.snapshot_recovery import recover_and_clean
+from loaders.swap import ExchangeUnsupported, exchange, fsync_path, fsync_tree
 
 RD = "EPSG:28992"
 WGS84 = "EPSG:4326"
@@ -48,17 +56,6 @@ MEMBERSHIP_COLUMNS = ["gemeente_code", "gemeente_name"] + [
 HERINDELINGEN_COLUMNS = [
     "date", "old_code", "old_name", "new_code", "new_name", "type", "note", "source_url",
 ]
-FILES = (
-    "gemeenten_rd.geojson",
-    "gemeenten.geojson",
-    "regions.geojson",
-    "membership.csv",
-    "herindelingen.csv",
-)
-
-
-class SnapshotError(ValueError):
-    """A snapshot failed validation; the message says what and where."""
 
 
 @dataclass
@@ -256,57 +253,77 @@ def _write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
     path.write_text(text + "\n", encoding="utf-8")
 
 
-def snapshot_dir(root: Path, year: int) -> Path:
-    return Path(root) / "cbs" / str(year)
+def _write_files(snapshot: Snapshot, folder: Path) -> None:
+    _write_geojson(snapshot.gemeenten_rd, folder / "gemeenten_rd.geojson")
+    _write_geojson(snapshot.gemeenten, folder / "gemeenten.geojson")
+    _write_geojson(snapshot.regions, folder / "regions.geojson")
+    snapshot.membership.to_csv(folder / "membership.csv", index=False, lineterminator="\n")
+    snapshot.herindelingen.to_csv(folder / "herindelingen.csv", index=False, lineterminator="\n")
+    counts = {"gemeente": len(snapshot.gemeenten)}
+    counts.update({t: int((snapshot.regions["region_type"] == t).sum()) for t in REGION_TYPES})
+    manifest = {
+        "year": snapshot.year,
+        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "source": snapshot.source,
+        "counts": counts,
+        "files": {name: _sha256(folder / name) for name in FILES},
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def write_snapshot(snapshot: Snapshot, root: Path) -> Path:
     """Write ``snapshot`` under ``root/cbs/<year>`` atomically and return that folder.
 
-    Files go to a temporary sibling folder first; only when all are written does it take
-    the place of the old folder, so a failure leaves the previous snapshot untouched.
+    Under the writers' lock (a second writer fails at once with SnapshotBusyError): first
+    repair an interrupted earlier write and remove its temp folders, then write every file
+    into ``.<year>-new-<tag>/``, fsync them, and swap that folder with ``<year>/`` in one
+    step. A failure before the swap leaves the previous snapshot untouched.
     """
     target = snapshot_dir(root, snapshot.year)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{snapshot.year}-new-", dir=target.parent))
-    try:
-        _write_geojson(snapshot.gemeenten_rd, tmp / "gemeenten_rd.geojson")
-        _write_geojson(snapshot.gemeenten, tmp / "gemeenten.geojson")
-        _write_geojson(snapshot.regions, tmp / "regions.geojson")
-        snapshot.membership.to_csv(tmp / "membership.csv", index=False, lineterminator="\n")
-        snapshot.herindelingen.to_csv(tmp / "herindelingen.csv", index=False, lineterminator="\n")
-        counts = {"gemeente": len(snapshot.gemeenten)}
-        counts.update(
-            {t: int((snapshot.regions["region_type"] == t).sum()) for t in REGION_TYPES}
-        )
-        manifest = {
-            "year": snapshot.year,
-            "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "source": snapshot.source,
-            "counts": counts,
-            "files": {name: _sha256(tmp / name) for name in FILES},
-        }
-        (tmp / "manifest.json").write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-        _swap_into_place(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with snapshot_lock(target.parent):
+        recover_and_clean(root, snapshot.year)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{snapshot.year}-new-", dir=target.parent))
+        try:
+            _write_files(snapshot, tmp)
+            fsync_tree(tmp)
+            os.chmod(tmp, 0o755)  # noqa: S103 - a folder of public data files: readable by the web server
+            old = _swap_into_place(tmp, target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
     return target
 
 
-def _swap_into_place(new: Path, target: Path) -> None:
-    """Replace ``target`` by ``new`` with renames; restore the old folder if that fails."""
-    os.chmod(new, 0o755)  # noqa: S103 - a folder of public data files: readable by the web server
-    if not target.exists():
-        os.replace(new, target)
-        return
-    old = target.with_name(f".{target.name}-old-{os.getpid()}")
-    os.replace(target, old)
+def _swap_into_place(new: Path, target: Path) -> Path | None:
+    """Put the whole folder ``new`` at ``target``; returns where the previous one went.
+
+    One ``renameat2(RENAME_EXCHANGE)`` where the system supports it: ``target`` always
+    holds a whole snapshot. Elsewhere two renames; a process killed between them leaves no
+    ``target`` but both whole folders, which the next reader or writer puts back. Once the
+    new folder is in place nothing here raises, so the caller never removes it.
+    """
+    if not os.path.lexists(target):
+        os.rename(new, target)
+        fsync_path(target.parent)
+        return None
+    old = new.with_name(new.name.replace("-new-", "-old-", 1))
     try:
-        os.replace(new, target)
-    except BaseException:
-        os.replace(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+        exchange(new, target)
+    except ExchangeUnsupported:
+        os.rename(target, old)
+        try:
+            os.rename(new, target)
+        except BaseException:
+            os.rename(old, target)
+            raise
+    else:
+        try:
+            os.rename(new, old)  # the previous snapshot, under a name that says so
+        except OSError:
+            old = new
+    with contextlib.suppress(OSError):
+        fsync_path(target.parent)
+    return old

@@ -336,3 +336,48 @@ def test_progress_without_terminal_prints_exactly_one_line_per_layer():
     progress.done(_layer(2))
     assert err.getvalue() == ""
     assert out.getvalue() == "landsdeel_gegeneraliseerd: 1 feature, 2 pages\n"
+
+
+# -- one refresh at a time ------------------------------------------------------------------------
+
+
+def test_a_second_refresh_fails_at_once_while_the_first_completes(pdok, tmp_path):
+    root = copy_snapshot(tmp_path)
+    pdok.inject("delay", collection="landsdeel_gegeneraliseerd", seconds=3.0)  # keeps the first one busy
+    args = ["--out", str(root), "--base-url", pdok.base_url, "--layers", "landsdeel", "--page-size", "100", "--timeout", "30"]
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    first = subprocess.Popen([sys.executable, "-m", "kenniskaart", "refresh", *args], cwd=ROOT, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert first.stdout is not None
+        assert first.stdout.readline().startswith("gemeente_gegeneraliseerd: 342 features")  # holds the lock
+        requests_before = len(pdok.requests)
+        second = run_cli(*args)
+        assert first.poll() is None  # the second did not wait for the first
+        out, err = first.communicate(timeout=240)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert second.returncode == 1 and second.stdout == ""
+    lines = second.stderr.splitlines()
+    assert len(lines) == 1
+    assert lines[0] == (f"error: {root / 'cbs'}: another refresh is already writing here (er loopt al een refresh); "
+                        "wait until it has finished and try again")
+    assert first.returncode == 0, err
+    assert out.endswith(f"snapshot written to {root / 'cbs' / '2025'}\n")
+    assert len([r for r in pdok.requests[requests_before:] if r.collection == "gemeente_gegeneraliseerd"]) == 0
+    assert sorted(p.name for p in (root / "cbs").iterdir()) == ["2025"]
+    assert cbs.load(2025, root=root).manifest["source"]["kind"] == "pdok"
+
+
+def test_refresh_repairs_an_interrupted_one_first_and_removes_its_temp_folders(pdok, tmp_path):
+    """A refresh killed between two renames left no 2025/: the next one still runs."""
+    root = copy_snapshot(tmp_path)
+    cbs_dir = root / "cbs"
+    (cbs_dir / "2025").rename(cbs_dir / ".2025-old-12345")
+    (cbs_dir / ".2025-new-half").mkdir()
+    (cbs_dir / ".2025-new-half" / "gemeenten.geojson").write_text("{", encoding="utf-8")
+    with fast_client(pdok.base_url) as client:
+        target = refresh(2025, root, client, layers=("landsdeel",))
+    assert sorted(p.name for p in cbs_dir.iterdir()) == ["2025"]
+    assert (target / "herindelingen.csv").read_bytes() == (EMBEDDED / "herindelingen.csv").read_bytes()

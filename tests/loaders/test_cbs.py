@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import shutil
+import subprocess
+import sys
 
 import geopandas as gpd
 import pytest
@@ -83,8 +88,6 @@ def test_herindelingen_map_old_codes_to_current_gemeenten(cbs_data):
 
 
 def test_manifest_checksums_match_files(cbs_data):
-    import hashlib
-
     for name, digest in cbs_data.manifest["files"].items():
         assert hashlib.sha256((cbs_data.folder / name).read_bytes()).hexdigest() == digest, name
 
@@ -104,3 +107,125 @@ def test_load_incomplete_snapshot_says_which_file(tmp_path, cbs_data):
 
 def test_attribution_names_cbs_pdok_and_licence(cbs_data):
     assert cbs_data.attribution == "Bron: CBS / PDOK, CBS Gebiedsindelingen 2025 (CC BY 4.0)"
+
+
+# -- recovery from an interrupted refresh --------------------------------------------------------
+
+EMBEDDED = snapshot_dir(cbs.EMBEDDED_GEODATA, 2025)
+
+
+def _copy(root, name="2025"):
+    folder = root / "cbs" / name
+    shutil.copytree(EMBEDDED, folder)
+    return folder
+
+
+def _newer(folder, created="2030-01-01T00:00:00Z", note="newer"):
+    """Make ``folder`` a whole snapshot that differs from the embedded one (manifest updated)."""
+    path = folder / "herindelingen.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("samenvoeging", note, 1), encoding="utf-8")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["created"] = created
+    manifest["files"]["herindelingen.csv"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def _names(root):
+    return sorted(p.name for p in (root / "cbs").iterdir())
+
+
+def test_killed_between_two_renames_the_newer_copy_is_used_and_put_back(tmp_path, cbs_data):
+    """The two-rename fallback killed in its gap: no 2025/, a whole old and a whole new copy."""
+    _copy(tmp_path, ".2025-old-aaaa")
+    _newer(_copy(tmp_path, ".2025-new-bbbb"))
+    data = cbs.load(2025, root=tmp_path)
+    assert "newer" in data.herindelingen["type"].tolist()
+    assert data.folder == snapshot_dir(tmp_path, 2025)
+    assert _names(tmp_path) == [".2025-old-aaaa", "2025"]  # repaired; the next writer removes the rest
+    assert cbs.load(2025, root=tmp_path).manifest == data.manifest
+    assert len(data.gemeenten_rd) == len(cbs_data.gemeenten_rd)
+
+
+def test_a_half_written_copy_is_never_used(tmp_path):
+    _copy(tmp_path, ".2025-old-aaaa")
+    half = _copy(tmp_path, ".2025-new-bbbb")
+    _newer(half)
+    (half / "regions.geojson").write_bytes((half / "regions.geojson").read_bytes()[:1000])
+    data = cbs.load(2025, root=tmp_path)
+    assert "newer" not in data.herindelingen["type"].tolist()
+    assert data.manifest == json.loads((EMBEDDED / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_a_damaged_live_folder_is_replaced_by_a_whole_copy_and_kept_aside(tmp_path):
+    live = _copy(tmp_path)
+    (live / "membership.csv").write_text("gemeente_code\n", encoding="utf-8")  # all files there, one changed
+    _newer(_copy(tmp_path, ".2025-old-cccc"))
+    data = cbs.load(2025, root=tmp_path)
+    assert "newer" in data.herindelingen["type"].tolist() and len(data.gemeenten) == 342
+    names = _names(tmp_path)
+    assert names[-1] == "2025" and len(names) == 2 and names[0].startswith(".2025-broken-")
+    assert (tmp_path / "cbs" / names[0] / "membership.csv").read_text(encoding="utf-8") == "gemeente_code\n"
+
+
+def test_while_a_writer_holds_the_lock_the_copy_is_read_without_touching_the_folder(tmp_path):
+    copy = _copy(tmp_path, ".2025-new-dddd")
+    script = (
+        "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); fcntl.flock(fd, fcntl.LOCK_EX); "
+        "print('locked', flush=True); sys.stdin.read()"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "cbs")],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "locked\n"
+        data = cbs.load(2025, root=tmp_path)
+    finally:
+        holder.communicate("")
+    assert data.folder == copy and len(data.gemeenten) == 342
+    assert _names(tmp_path) == [".2025-new-dddd"]
+
+
+def test_available_years_counts_a_whole_copy(tmp_path):
+    _copy(tmp_path, ".2025-old-eeee")
+    assert cbs.available_years(tmp_path) == [2025]
+    (tmp_path / "cbs" / ".2025-old-eeee" / "regions.geojson").unlink()
+    assert cbs.available_years(tmp_path) == []
+
+
+def test_nothing_usable_gives_one_line_naming_the_file_and_the_repair(tmp_path):
+    live = _copy(tmp_path)
+    (live / "gemeenten.geojson").write_bytes(b'{"type": "FeatureCollection", "feat')
+    half = _copy(tmp_path, ".2025-new-ffff")
+    (half / "manifest.json").unlink()
+    with pytest.raises(SnapshotError) as error:
+        cbs.load(2025, root=tmp_path)
+    message = str(error.value)
+    assert "\n" not in message
+    assert f"{live / 'gemeenten.geojson'}: does not match its sha256 in manifest.json" in message
+    assert "no whole copy from an interrupted refresh" in message and "git checkout -- geodata/cbs/2025" in message
+
+
+def test_a_broken_manifest_is_named_with_its_line(tmp_path):
+    live = _copy(tmp_path)
+    (live / "manifest.json").write_text('{\n  "year": 2025,\n  "files": {\n}}}', encoding="utf-8")
+    with pytest.raises(SnapshotError, match=r"manifest\.json:4: not valid JSON"):
+        cbs.load(2025, root=tmp_path)
+    (live / "manifest.json").write_text('{"files": {}}', encoding="utf-8")
+    with pytest.raises(SnapshotError, match=r"manifest\.json: files: no sha256 for gemeenten_rd\.geojson"):
+        cbs.load(2025, root=tmp_path)
+
+
+def test_a_fifo_in_place_of_a_file_does_not_hang_the_loader(tmp_path):
+    live = _copy(tmp_path)
+    (live / "membership.csv").unlink()
+    os.mkfifo(live / "membership.csv")
+    with pytest.raises(SnapshotError, match=r"membership\.csv: not a regular file"):
+        cbs.load(2025, root=tmp_path)
+
+
+def test_geodata_root_follows_the_environment(tmp_path, monkeypatch):
+    _newer(_copy(tmp_path))
+    monkeypatch.setenv("KENNISKAART_GEODATA", str(tmp_path))
+    assert cbs.geodata_root() == tmp_path
+    assert "newer" in cbs.load(2025).herindelingen["type"].tolist()
+    monkeypatch.delenv("KENNISKAART_GEODATA")
+    assert cbs.geodata_root() == cbs.EMBEDDED_GEODATA

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import shutil
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import geopandas as gpd
@@ -13,7 +18,7 @@ import pytest
 import shapely
 from shapely.geometry import Polygon, box
 
-from loaders import cbs, snapshot
+from loaders import cbs, snapshot, swap
 from loaders.regions import REGION_CODE_PREFIX, REGION_TYPES
 from loaders.snapshot import (
     HERINDELINGEN_COLUMNS,
@@ -25,6 +30,7 @@ from loaders.snapshot import (
     snapshot_dir,
     write_snapshot,
 )
+from loaders.snapshot_lock import SnapshotBusyError, snapshot_lock
 
 # A 2 x 2 grid of 10 km squares around Amersfoort (RD), well inside the Netherlands.
 X0, Y0, SIDE = 140_000.0, 450_000.0, 10_000.0
@@ -223,25 +229,130 @@ def test_write_failing_midway_keeps_the_old_folder_and_leaves_no_temp_folder(tmp
     assert [p.name for p in (tmp_path / "cbs").iterdir()] == ["2025"]
 
 
-def test_failed_swap_restores_the_old_folder(tmp_path, monkeypatch):
-    folder = write_snapshot(build(), tmp_path)
-    before = digests(folder)
-    real_replace = os.replace
+def no_exchange(a, b):
+    raise swap.ExchangeUnsupported(95, "cannot exchange folders atomically here: Operation not supported", str(a))
+
+
+def test_rewrite_swaps_the_folders_in_one_exchange(tmp_path, monkeypatch):
+    write_snapshot(build(), tmp_path)
     calls = []
 
-    def replace(src, dst):
+    def spy(a, b):
+        calls.append((Path(a).name, Path(b).name, sorted(p.name for p in Path(b).iterdir())))
+        swap.exchange(a, b)
+
+    monkeypatch.setattr(snapshot, "exchange", spy)
+    changed = gemeenten_rd()
+    changed["name"] = ["A", "B", "C", "D"]
+    write_snapshot(build(changed), tmp_path)
+    assert len(calls) == 1 and calls[0][0].startswith(".2025-new-") and calls[0][1] == "2025"
+    assert "manifest.json" in calls[0][2]  # the live folder was whole when it was exchanged
+    assert cbs.load(2025, root=tmp_path).gemeenten["name"].tolist() == ["A", "B", "C", "D"]
+    assert [p.name for p in (tmp_path / "cbs").iterdir()] == ["2025"]
+
+
+def test_without_exchange_two_renames_are_used(tmp_path, monkeypatch):
+    write_snapshot(build(), tmp_path)
+    monkeypatch.setattr(snapshot, "exchange", no_exchange)
+    changed = gemeenten_rd()
+    changed["name"] = ["A", "B", "C", "D"]
+    write_snapshot(build(changed), tmp_path)
+    assert cbs.load(2025, root=tmp_path).gemeenten["name"].tolist() == ["A", "B", "C", "D"]
+    assert [p.name for p in (tmp_path / "cbs").iterdir()] == ["2025"]
+
+
+def test_failed_second_rename_restores_the_old_folder(tmp_path, monkeypatch):
+    folder = write_snapshot(build(), tmp_path)
+    before = digests(folder)
+    monkeypatch.setattr(snapshot, "exchange", no_exchange)
+    real_rename = os.rename
+    calls = []
+
+    def rename(src, dst):
         calls.append((Path(src).name, Path(dst).name))
         if len(calls) == 2:  # moving the new folder into place
             raise OSError(5, "Input/output error")
-        real_replace(src, dst)
+        real_rename(src, dst)
 
-    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(os, "rename", rename)
     with pytest.raises(OSError, match="Input/output error"):
         write_snapshot(build(), tmp_path)
-    monkeypatch.setattr(os, "replace", real_replace)
+    monkeypatch.setattr(os, "rename", real_rename)
     assert calls[0][0] == "2025" and calls[-1][1] == "2025"  # moved aside, then restored
     assert digests(folder) == before
     assert [p.name for p in (tmp_path / "cbs").iterdir()] == ["2025"]
+
+
+def test_exchange_swaps_two_folders_and_reports_a_missing_one(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "from-a").write_text("a")
+    (tmp_path / "b").mkdir()
+    swap.exchange(tmp_path / "a", tmp_path / "b")
+    assert [p.name for p in (tmp_path / "b").iterdir()] == ["from-a"]
+    assert list((tmp_path / "a").iterdir()) == []
+    with pytest.raises(OSError) as error:
+        swap.exchange(tmp_path / "a", tmp_path / "missing")
+    assert error.value.errno == errno.ENOENT and not isinstance(error.value, swap.ExchangeUnsupported)
+
+
+def test_leftover_temp_folders_of_killed_runs_are_removed_by_the_next_write(tmp_path):
+    write_snapshot(build(), tmp_path)
+    cbs_dir = tmp_path / "cbs"
+    (cbs_dir / ".2025-new-half").mkdir()
+    (cbs_dir / ".2025-new-half" / "gemeenten.geojson").write_text("{")
+    shutil.copytree(cbs_dir / "2025", cbs_dir / ".2025-old-1234")
+    (cbs_dir / ".2025-old-1234" / "regions.geojson").unlink()  # half removed
+    (cbs_dir / ".2024-new-other").mkdir()  # another year's: not this write's business
+    write_snapshot(build(), tmp_path)
+    assert sorted(p.name for p in cbs_dir.iterdir()) == [".2024-new-other", "2025"]
+
+
+def hold_lock_in_another_process(folder: Path) -> subprocess.Popen:
+    script = (
+        "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); fcntl.flock(fd, fcntl.LOCK_EX); "
+        "print('locked', flush=True); sys.stdin.read()"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script, str(folder)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+    return holder
+
+
+def test_a_second_writer_fails_at_once_with_a_clear_message(tmp_path):
+    folder = write_snapshot(build(), tmp_path)
+    before = digests(folder)
+    holder = hold_lock_in_another_process(tmp_path / "cbs")
+    try:
+        with pytest.raises(SnapshotBusyError, match=r"another refresh is already writing here \(er loopt al een refresh\)"):
+            write_snapshot(build(), tmp_path)
+    finally:
+        holder.communicate("")
+    assert digests(folder) == before
+    assert [p.name for p in (tmp_path / "cbs").iterdir()] == ["2025"]
+    write_snapshot(build(), tmp_path)  # the lock went with the process that held it
+
+
+def test_the_lock_is_reentrant_for_its_thread_only(tmp_path):
+    seen = []
+    with snapshot_lock(tmp_path):
+        with snapshot_lock(tmp_path):
+            seen.append("nested")
+
+        def other():
+            try:
+                with snapshot_lock(tmp_path):
+                    seen.append("other got it")
+            except SnapshotBusyError:
+                seen.append("other busy")
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join()
+    assert seen == ["nested", "other busy"]
+    with snapshot_lock(tmp_path):
+        seen.append("free again")
+    assert seen[-1] == "free again"
 
 
 def test_successful_rewrite_replaces_the_folder_and_cleans_up(tmp_path):
