@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import gc
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -60,6 +61,12 @@ class AppData:
     @property
     def networks(self) -> gpd.GeoDataFrame:
         return self.registry.networks
+
+    @property
+    def snapshot_key(self) -> str:
+        """Changes exactly when the CBS snapshot's files do: the cache key of what is built from them alone."""
+        files = json.dumps(self.cbs.manifest.get("files", {}), sort_keys=True)
+        return hashlib.sha256(files.encode()).hexdigest()[:16]
 
 
 @st.cache_resource(show_spinner=False)

@@ -122,12 +122,15 @@ def test_a_running_page_loads_a_new_snapshot_without_restart(data_copy):
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
     assert not at.exception, at.exception
+    before = page_data.load_app_data()
     new_snapshot(geodata, "2031-05-06T07:08:09Z")
     at.run()
     assert not at.exception, at.exception
     (message,) = toasts(at)
     assert "CBS-grenzen 2025 van 2031-05-06" in message  # the version of the snapshot it now shows
-    assert page_data.load_app_data().cbs.herindelingen["type"].tolist().count("samengevoegd") == 1
+    data = page_data.load_app_data()
+    assert data.cbs.herindelingen["type"].tolist().count("samengevoegd") == 1
+    assert data.snapshot_key != before.snapshot_key  # for caches built from the snapshot alone
 
 
 def test_a_reload_lets_the_old_data_go(data_copy):
