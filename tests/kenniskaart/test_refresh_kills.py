@@ -40,7 +40,7 @@ SYSCALLS = ("flock", "mkdir", "openat", "write", "fsync", "chmod", "renameat2", 
 REGISTRY = ROOT / "geodata" / "registry"
 SMALL_REGISTRY = ROOT / "tests" / "data" / "registry_good"  # for the in-process check of every round
 OLD_MANIFEST = json.loads((snapshot_writer.EMBEDDED / "manifest.json").read_text(encoding="utf-8"))
-LINE = re.compile(r"^(?P<pid>\d+) (?P<call>[a-z0-9_]+)\((?P<args>.*)$")
+LINE = re.compile(r"^(?P<pid>\d+)\s+(?P<call>[a-z0-9_]+)\((?P<args>.*)$")
 ENV = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
 
 
@@ -69,7 +69,7 @@ def _strace(root: Path, log: Path, *options: str, two_renames: bool = False) -> 
 def _main_thread_calls(log: Path) -> list[tuple[str, int, str]]:
     """(syscall, ordinal per syscall, line) of the main thread, in order, as strace counts them."""
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
-    main_pid = lines[0].split(" ", 1)[0]
+    main_pid = lines[0].split()[0]
     counts: dict[str, int] = {}
     calls = []
     for line in lines:
