@@ -12,7 +12,9 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+import weakref
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -405,15 +407,23 @@ def _name_variants(name: str) -> set[str]:
     return {form for form in forms if form}
 
 
-_CACHE: dict[int, tuple[CbsData, NameResolver]] = {}
+# id(cbs) -> (a weak reference to it, its resolver). Weak, so a snapshot the app has replaced
+# (live reload) is freed with its resolver instead of living on in this cache.
+_CACHE: dict[int, tuple[weakref.ref[CbsData], NameResolver]] = {}
+
+
+def _forget(key: int) -> Callable[[weakref.ref[CbsData]], None]:
+    def forget(_ref: weakref.ref[CbsData]) -> None:
+        _CACHE.pop(key, None)
+
+    return forget
 
 
 def resolver_for(cbs: CbsData) -> NameResolver:
-    """The resolver of ``cbs``, built once per loaded snapshot."""
-    cached = _CACHE.get(id(cbs))
-    if cached is None or cached[0] is not cbs:
-        if len(_CACHE) > 4:
-            _CACHE.clear()
-        cached = (cbs, NameResolver.from_cbs(cbs))
-        _CACHE[id(cbs)] = cached
+    """The resolver of ``cbs``, built once per loaded snapshot and dropped when it is freed."""
+    key = id(cbs)
+    cached = _CACHE.get(key)
+    if cached is None or cached[0]() is not cbs:
+        cached = (weakref.ref(cbs, _forget(key)), NameResolver.from_cbs(cbs))
+        _CACHE[key] = cached
     return cached[1]

@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders import names
 from page import data as page_data
 from tests.paths import ROOT
 
@@ -142,9 +141,6 @@ def test_a_reload_lets_the_old_data_go(data_copy):
     del old
     (registry / "extra.yaml").write_text("id: extra\n", encoding="utf-8")
     new = page_data._current_data(page_data.data_fingerprint())
-    # loaders/names.py keeps the name resolvers of up to five snapshots, each with its CbsData
-    # (bounded; reported to its owner): empty it, so only this module's caches are measured.
-    names._CACHE.clear()
     gc.collect()
     assert gone() is None
     assert new.cbs is not None
