@@ -2,7 +2,8 @@
 
 Figures: 1 cold load, 2 server compute per rerun, 3 bytes to the browser, 4 browser timings
 (with the floor: app.py's map alone, ``bench/floor_app.py``), 5 server memory, 6 the naive
-baseline (the same figures for ``bench/naive_app.py``).
+baseline (the same figures for ``bench/naive_app.py``), 7 the release's standalone HTML map
+(``bench/standalone.py``: bytes and open time from a static host, beside the Streamlit page).
 A full run writes ``bench/RESULTS.md``; a run with ``--only`` writes ``bench/out/RESULTS-partial.md``.
 """
 
@@ -20,7 +21,7 @@ from bench.apps import CLICK_GEMEENTEN, FLOOR_SERVED, NAIVE, REAL, AppSpec
 from bench.report import Results, Row, fmt, kb
 from bench.stats import summarize
 
-ALL_FIGURES = (1, 2, 3, 4, 5, 6)
+ALL_FIGURES = (1, 2, 3, 4, 5, 6, 7)
 SESSIONS = 10
 
 
@@ -253,6 +254,22 @@ def add_browser_rows(results: Results, real: dict, naive: dict, topo) -> None:
         results.sections.append(("app.py page load: largest HTTP responses", body))
 
 
+def figure_7(results: Results, counts: Counts) -> None:
+    """The release's ``kaart.html`` served by a plain static host: what it costs a visitor."""
+    import tempfile
+
+    from bench import standalone
+
+    with tempfile.TemporaryDirectory(prefix="bench-standalone-") as folder:
+        figures = standalone.measure(standalone.make_map(Path(folder)), counts.page_warm, with_streamlit=False)
+    results.add(Row("7", "standalone map (release kaart.html): bytes, raw / gzip -6",
+                    f"{kb(figures.html_bytes)} / {kb(figures.html_gzip)}"))
+    for label, samples in figures.opens.items():
+        results.add(Row("7", f"standalone map: open -> outlines from a static host, {label}",
+                        fmt(summarize(samples), "ms")))
+    results.add(Row("7", "standalone map: requests blocked for leaving the machine", str(sum(figures.blocked.values()))))
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -299,6 +316,8 @@ def main(argv: list[str] | None = None) -> int:
         real = browser_figures(REAL, counts, figures)
         naive_out = browser_figures(NAIVE, counts.scaled(NAIVE), figures) if naive else {}
         add_browser_rows(results, real, naive_out, topo)
+    if 7 in figures:
+        figure_7(results, counts)
     results.machine["cpu check, end"] = cpu_check_text(cpu_check_ms())
     print(f"   cpu check, end: {results.machine['cpu check, end']}")
     results.runtime_s = time.perf_counter() - started
