@@ -40,9 +40,9 @@ def test_budget_passes_at_the_limit_and_misses_above_it():
 
 def test_only_selects_figures_and_rejects_unknown_ones(capsys):
     assert parse_args(["--only", "1,3"]).figures == {1, 3}
-    assert parse_args([]).figures == {1, 2, 3, 4, 5, 6}
+    assert parse_args([]).figures == {1, 2, 3, 4, 5, 6, 7}
     with pytest.raises(SystemExit):
-        parse_args(["--only", "7"])
+        parse_args(["--only", "8"])
     assert "unknown figure" in capsys.readouterr().err
 
 
@@ -214,3 +214,42 @@ def test_an_action_that_sent_nothing_is_named_so_not_as_a_page_still_changing():
     page = _FakePage({"script": "notRunning", "runningAt": click - 3000, "wsSentAt": click - 3000, "wsAt": click - 2000})
     with pytest.raises(BrowserError, match="the action started no script run"):
         wait_settled(page, since_ms=click, timeout_s=5.0, start_timeout_s=0.2)
+
+
+def test_load_reads_each_replica_s_memory_from_the_state_file_of_dev_serve(tmp_path, monkeypatch):
+    import json
+
+    from bench import load
+    from serving import replicas
+
+    monkeypatch.setattr(replicas.tempfile, "gettempdir", lambda: str(tmp_path))
+    state = {"haproxy_pid": os.getpid(), "replicas": [{"name": "r1", "port": 8761, "pid": os.getpid()},
+                                                      {"name": "r2", "port": 8762, "pid": 2**22 + 12345}]}  # fmt: skip
+    replicas.state_path(8760).write_text(json.dumps(state))
+    target = load.running_target(port=8760)
+    assert target.url == "http://127.0.0.1:8760/"
+    rss = target.rss()
+    assert list(rss) == ["r1"] and rss["r1"] == pytest.approx(rss_mb(os.getpid()), rel=0.2)  # r2: no such process
+    assert load.running_target(url="http://127.0.0.1:9/x").rss() == {}  # no ./dev serve there: not measured
+
+
+def test_load_p50_and_p95_and_the_sessions_each_replica_got():
+    from bench import load
+
+    samples = sorted(float(x) for x in range(1, 101))
+    assert load.percentile(samples, 50) == pytest.approx(50.5) and load.percentile(samples, 95) == pytest.approx(95.05)
+    logs = [load.SessionLog(0, replicas=["r1", "r2"]), load.SessionLog(1, replicas=["r2"]), load.SessionLog(-1, replicas=["r1"])]
+    result = load.LoadResult(2, 1, logs, {}, {"r1": 100.0, "r2": 120.0}, {"r1": 110.0, "r2": 150.0}, 1.0)
+    assert result.sessions_per_replica() == {"r1": 1, "r2": 1}  # by first replica; the warm-up session (-1) not
+    assert result.rss_growth_mb == 40.0
+    text = load.format_result(result, 300)
+    assert "server RSS after the sessions: r1 110 MB, r2 150 MB (total 260 MB)" in text
+
+
+def test_load_against_a_port_where_nothing_answers_says_so(capsys):
+    from bench import load
+
+    assert load.main(["--port", "9", "--sessions", "1"]) == 2  # port 9 (discard): nothing listens
+    assert "nothing answers /_stcore/health there" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        load.main(["--port", "9", "--registry", "x"])
