@@ -24,9 +24,9 @@ def draw(data: AppData, view: View) -> None:
     if not embedded():
         st.title("Kenniskaart Sociaal Domein")
         st.caption(
-            "Welke kennisnetwerken werken waar in het sociaal domein, en wie trekt ze? Zoek je gemeente of klik op de "
-            "kaart: rechts staat welke netwerken er werken, met penvoerder, status en hoe zeker het werkgebied is. "
-            "Filter links op thema, soort, status en regio."
+            "Welke kennisnetwerken werken waar in het sociaal domein, en wie trekt ze? Zoek je gemeente, woonplaats of "
+            "postcode, of klik op de kaart: je ziet welke netwerken er werken, met penvoerder, status en hoe zeker het "
+            "werkgebied is. Filter op thema, soort, status en regio bij **Filters**."
         )
     if view.problem:
         st.warning(f"Filter kon niet worden toegepast ({md_text(view.problem)}); alle netwerken worden getoond.")

@@ -146,7 +146,7 @@ def draw_search(data: AppData) -> str | None:
     ss = st.session_state
     st.text_input(
         LABEL, key=K_SEARCH, on_change=_on_query, args=(data,), autocomplete="off",
-        placeholder="Bijvoorbeeld Den Haag, Drachten, Snits, 2586 of 1433 AB; Enter om te zoeken",
+        placeholder="Bijv. Den Haag, Drachten, 2586 of 1433 AB",
     )  # no help=, no type="search" (Streamlit names their buttons in English) and no max_chars (its
     # "3/100" counter is noise): the search itself reads the first MAX_QUERY characters.
     query = " ".join(str(ss.get(K_SEARCH) or "").split())

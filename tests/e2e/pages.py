@@ -10,7 +10,8 @@ import re
 from playwright.sync_api import expect
 
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# The map's frame by its address: its title is Dutch (page/static/page.js), not the component's name.
+MAP_FRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 GEMEENTE_PATHS = ".leaflet-kk-gemeenten-pane path.leaflet-interactive"
 FOOTPRINT_PATHS = ".leaflet-kk-footprints-pane path"
 SCREENSHOT = "/tmp/kenniskaart-e2e.png"

@@ -12,7 +12,7 @@ from bench.server import StreamlitServer
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "tests/data/registry_hostile"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 GEMEENTE_PATHS = ".leaflet-kk-gemeenten-pane path.leaflet-interactive"
 
 

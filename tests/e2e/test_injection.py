@@ -23,7 +23,7 @@ from tests.e2e.pages import LOOPBACK
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "tests/data/registry_hostile"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 GEMEENTE_PATHS = ".leaflet-kk-gemeenten-pane path.leaflet-interactive"
 SCRIPT_NAME = "<script>alert(1)</script>Netwerk"
 JINJA_NAME = "{{ 7*7 }} Kenniswerkplaats <svg onload=alert(1)>"

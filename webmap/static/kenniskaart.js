@@ -56,6 +56,7 @@
         K.focusWithoutScrolling(map);
         K.scrollThePageOnTouch(map);
         K.keyboardPicking(map, layer);
+        K.pathsOutOfTabOrder(map);
         return layer;
     };
 
@@ -145,6 +146,18 @@
             layer.eachLayer(function (item) { items.push(item); });
             return items;
         };
+    };
+
+    /* One Tab stop, really: Leaflet listens for focus on every path with a tooltip, and Chromium
+     * makes an SVG element with a focus listener a Tab stop (~350 of them, one per gemeente and
+     * footprint). tabindex -1 takes each out of the Tab order; a click still reaches it. */
+    K.pathsOutOfTabOrder = function (map) {
+        function untab(layer) {
+            var el = layer.getElement && layer.getElement();
+            if (el && el.getAttribute('tabindex') !== '-1') { el.setAttribute('tabindex', '-1'); }
+        }
+        map.eachLayer(untab);
+        map.on('layeradd', function (e) { untab(e.layer); });
     };
 
     K.centre = function (item) {
