@@ -60,11 +60,13 @@ def draw(data: AppData, view: View) -> None:
         _map(data, view)
 
     st.subheader("Netwerken in de selectie", anchor="netwerken-in-de-selectie")
+    # The downloads before the table: with the keyboard they are a few Tab presses away, not
+    # behind every website link in the table.
+    _downloads(data, view)
     if sel.n_networks:
         st.html(data.table.render(sel.ids, f"{summary_text(sel)}, op naam"))
     else:
         st.caption("Geen netwerken in deze selectie.")
-    _downloads(data, view)
 
 
 def _panel(data: AppData, view: View) -> None:
