@@ -14,11 +14,11 @@ from functools import partial
 import streamlit as st
 from streamlit_folium import st_folium
 
-from domain.export import export_filename, to_csv, to_geojson
+from domain.export import export_filename, html_with_version, to_csv, to_geojson
 from domain.selection import gemeente_profile, networks_covering, summary_text
 from domain.timeline import lineage
 from inert import md_text
-from page import text
+from page import changes, text
 from page.data import AppData
 from page.printable import profile_html
 from page.search import draw_search
@@ -141,6 +141,7 @@ def _network_panel(data: AppData, view: View) -> None:
                 )
             else:
                 st.caption(text.lineage_label(item, relation) + " \\(niet in het register\\)")
+    changes.draw_network_history(data, network)
 
 
 def _map(data: AppData, view: View) -> None:
@@ -173,20 +174,22 @@ def _map(data: AppData, view: View) -> None:
 
 def _downloads(data: AppData, view: View) -> None:
     sel, state = view.selection, view.state
+    version = changes.version_text(data)  # every download names the data version
     st.markdown("**Download deze selectie**")
     # The files are made when clicked (data=callable); on_click="ignore": a download changes
     # nothing on the page, so it does not rerun the page (and resend the map) either.
     col_geojson, col_csv, col_html = st.columns(3)
     col_geojson.download_button(
-        "GeoJSON", data=lambda: to_geojson(sel), file_name=export_filename(sel, "geojson"),
+        "GeoJSON", data=lambda: to_geojson(sel, version), file_name=export_filename(sel, "geojson"),
         mime="application/geo+json", width="stretch", on_click="ignore",
     )
     col_csv.download_button(
-        "CSV (voor Excel)", data=lambda: to_csv(sel, data.cbs), file_name=export_filename(sel, "csv"),
+        "CSV (voor Excel)", data=lambda: to_csv(sel, data.cbs, version), file_name=export_filename(sel, "csv"),
         mime="text/csv", width="stretch", on_click="ignore",
     )
     col_html.download_button(
         "Kaart (HTML)",
-        data=lambda: standalone_html(sel, data.cbs, data.map_data, tiles=data.tiles, outline=state.outline),
+        data=lambda: html_with_version(
+            standalone_html(sel, data.cbs, data.map_data, tiles=data.tiles, outline=state.outline), version),
         file_name=export_filename(sel, "html"), mime="text/html", width="stretch", on_click="ignore",
     )
