@@ -55,9 +55,10 @@ class _Answer:
     chosen: str | None = None  # the gemeente the search selected
 
 
-@st.cache_resource(show_spinner=False)
-def _index(_cbs: CbsData, year: int, folder: str) -> SearchIndex:  # noqa: ARG001 (year: the cache key)
-    """The search index of this process (the CBS snapshot of ``year``, the tables in ``folder``)."""
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _index(_cbs: CbsData, snapshot_key: str, folder: str) -> SearchIndex:  # noqa: ARG001 (snapshot_key: the cache key)
+    """The search index of this process: of the CBS snapshot ``snapshot_key`` (a new snapshot, loaded
+    live, builds a new index and frees the old one) and the place tables in ``folder``."""
     gemeenten = dict(zip(_cbs.gemeenten["code"].astype(str), _cbs.gemeenten["name"].astype(str)))
     try:
         places, problem = load_places(gemeenten, Path(folder)), None
@@ -68,7 +69,7 @@ def _index(_cbs: CbsData, year: int, folder: str) -> SearchIndex:  # noqa: ARG00
 
 
 def search_index(data: AppData) -> SearchIndex:
-    return _index(data.cbs, data.cbs.year, str(PLACES_DIR))
+    return _index(data.cbs, data.snapshot_key, str(PLACES_DIR))
 
 
 def _wants_online(result: SearchResult) -> bool:
