@@ -32,7 +32,7 @@ def test_server_runs_on_the_performance_extra(app_server, library):
     assert f"/{library}." in loaded, f"the app server did not load {library} (streamlit[performance])"
 
 
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 GEMEENTE_PATHS = ".leaflet-kk-gemeenten-pane path.leaflet-interactive"
 # The files a map page cannot do without: Streamlit's main bundle, the map component's bundle,
 # Leaflet and the gemeente topology (serving/frontend_files.py).
