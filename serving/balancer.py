@@ -11,7 +11,8 @@ load balancer. What the app needs from that balancer, and what :func:`haproxy_co
   later request carrying it, the websocket upgrade included, to that replica.
 * **Health checks** on ``/_stcore/health`` (Streamlit answers ``ok``) every
   :attr:`BalancerSettings.check_interval_ms`; a replica that fails :attr:`fall` checks in a row
-  gets no new visitors and its open connections are closed, so their pages reconnect at once.
+  gets no new visitors (the pages still on a hung one notice by Streamlit's websocket heartbeat and
+  reconnect; a dead one's connections close by themselves).
 * **Failover.** When the cookie names a replica that is down (or, before its checks noticed,
   refuses the connection or drops a GET without an answer), ``option redispatch`` with
   ``retry-on`` sends the visitor to another one and sets a new cookie. The page reconnects by
@@ -128,7 +129,7 @@ def haproxy_config(replicas: list[Replica], settings: BalancerSettings) -> str:
         "    option httplog",
         "    option dontlognull",
         "    option dontlog-normal  # log only errors, timeouts and failovers",
-        "    option redispatch  # a visitor whose replica is down goes to another one",
+        "    option redispatch 1  # a visitor whose replica is down goes to another one, at the first retry",
         "    retries 2",
         # A replica killed a moment ago leaves idle kept-alive connections that look open: a GET
         # sent on one gets no answer at all. Retry those (and refused connects) on another replica;
@@ -160,7 +161,9 @@ def haproxy_config(replicas: list[Replica], settings: BalancerSettings) -> str:
         "    option httpchk",
         f"    http-check send meth GET uri {HEALTH_PATH}",
         "    http-check expect string ok",
-        f"    default-server check inter {s.check_interval_ms} fall {s.fall} rise {s.rise} on-marked-down shutdown-sessions",
+        # No on-marked-down shutdown-sessions: it also ends requests waiting to be retried on another
+        # replica. A hung replica's pages notice by Streamlit's own websocket heartbeat and reconnect.
+        f"    default-server check inter {s.check_interval_ms} fall {s.fall} rise {s.rise}",
         *[f"    server {r.name} {r.address}:{r.port} cookie {r.name}" for r in replicas],
         "",
     ]
