@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
 from domain.palette import kind_colour
@@ -24,6 +26,28 @@ def show_year_on_map(year: int) -> None:
     st.session_state[K_TAB] = "Kaart"
 
 
+def timeline_chart(counts: pd.DataFrame) -> alt.Chart:
+    """Stacked bars per year in the map's kind colours, with a legend under the chart whose kind
+    names are never cut off (Streamlit's bar_chart shortened them to 'Kenniswerkplaats / acad…')."""
+    labelled = text.kind_labelled(counts)
+    long = labelled.reset_index().melt(id_vars="Jaar", var_name="Soort", value_name="Netwerken")
+    legend = alt.Legend(orient="bottom", direction="vertical", columns=2, title=None, labelLimit=0,
+                        symbolType="square")
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X("Jaar:O", title="Jaar", axis=alt.Axis(labelAngle=-90)),
+            y=alt.Y("Netwerken:Q", title="Aantal netwerken", stack="zero"),
+            color=alt.Color("Soort:N", legend=legend,
+                            scale=alt.Scale(domain=list(labelled.columns),
+                                            range=[kind_colour(k) for k in counts.columns])),
+            order=alt.Order("Soort:N"),
+            tooltip=[alt.Tooltip("Jaar:O"), alt.Tooltip("Soort:N"), alt.Tooltip("Netwerken:Q")],
+        )
+    )
+
+
 def draw(data: AppData, view: View) -> None:
     f = view.state.filter
     this_year = date.today().year
@@ -38,8 +62,8 @@ def draw(data: AppData, view: View) -> None:
     st.markdown("**Actieve netwerken per jaar, naar soort**")
     st.caption("Dezelfde thema's, soorten en regio als op de kaart, maar alle statussen en alle jaren.")
     if counts.shape[1]:
-        st.bar_chart(text.kind_labelled(counts), x_label="Jaar", y_label="Aantal netwerken",
-                     color=[kind_colour(k) for k in counts.columns])
+        st.altair_chart(timeline_chart(counts), width="stretch",
+                        alt="Staafdiagram: actieve netwerken per jaar, gestapeld naar soort")
     n_undated = len(undated(themed[themed["kind"].isin(counts.columns)]))
     st.caption(
         f"{n_undated} netwerk(en) zonder startjaar: die staan vanaf het jaar van hun bron in de grafiek, of er niet in "

@@ -342,6 +342,24 @@ def test_timeline_tab_shows_a_stacked_chart_with_dutch_kind_labels_and_undated_c
     assert at.sidebar.selectbox(key="f_year").value == 2015
 
 
+def test_timeline_chart_uses_the_map_colours_and_never_cuts_a_kind_name():
+    import json
+
+    import pandas as pd
+
+    from domain.palette import kind_colour
+    from page.tabs.timeline_tab import timeline_chart
+
+    counts = pd.DataFrame({"werkplaats-sociaal-domein": [0, 14], "kenniswerkplaats-jeugd": [1, 13]}, index=[2015, 2016])
+    spec = json.loads(timeline_chart(counts).to_json())
+    colour = spec["encoding"]["color"]
+    assert colour["scale"]["range"] == [kind_colour("werkplaats-sociaal-domein"), kind_colour("kenniswerkplaats-jeugd")]
+    assert colour["scale"]["domain"][1].startswith("Kenniswerkplaats / academische werkplaats")
+    assert colour["legend"]["labelLimit"] == 0 and colour["legend"]["orient"] == "bottom"
+    rows = spec["datasets"][spec["data"]["name"]]
+    assert {"Jaar": "2016", "Soort": "Werkplaats Sociaal Domein", "Netwerken": 14} in rows
+
+
 def test_network_details_show_the_lineage_as_buttons_that_select_the_network():
     at = run_app({"netwerk": "wsd-twente"})
     buttons = [b for b in at.button if b.key and b.key.startswith("goto_")]
