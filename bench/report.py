@@ -9,6 +9,16 @@ from bench.budget import BUDGETS
 from bench.stats import Summary
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+REPLICAS = RESULTS.with_name("REPLICAS.md")  # written by python -m bench.replicas
+
+
+def replica_section(path: Path = REPLICAS) -> str | None:
+    """The replica figures (load at 1, 2, 4 replicas and the failover) as they were last measured,
+    so RESULTS.md holds every figure; None when ``python -m bench.replicas`` never ran."""
+    if not path.is_file():
+        return None
+    body = path.read_text(encoding="utf-8").split("\n", 1)[1].strip()  # without its own title
+    return f"Copied from `bench/REPLICAS.md` when this file was written; remeasure with `python -m bench.replicas`.\n\n{body}"
 FINDINGS_START = "<!-- findings:start -->"
 FINDINGS_END = "<!-- findings:end -->"
 
@@ -93,6 +103,8 @@ def write(results: Results, path: Path = RESULTS) -> None:
         lines.append(f"| {row.figure} | {row.what} | {row.real} | {row.naive} | {unit} | {real_v} | {naive_v} |")
     for title, body in results.sections:
         lines += ["", f"## {title}", "", body.rstrip()]
+    if (replicas := replica_section()) is not None:
+        lines += ["", "## Replicas behind HAProxy: load and failover", "", replicas.replace("\n## ", "\n### ")]
     findings = _existing_findings() or "_No findings written yet._"
     lines += ["", "## Findings (written by hand after reading the figures)", "", FINDINGS_START, findings,
               FINDINGS_END, ""]

@@ -253,3 +253,14 @@ def test_load_against_a_port_where_nothing_answers_says_so(capsys):
     assert "nothing answers /_stcore/health there" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         load.main(["--port", "9", "--registry", "x"])
+
+
+def test_results_hold_the_replica_figures_when_they_were_measured(tmp_path):
+    from bench import report
+
+    replicas = tmp_path / "REPLICAS.md"
+    assert report.replica_section(replicas) is None
+    replicas.write_text("# Replicas\n\n| replicas | errors |\n|---|---|\n| 2 | 0 |\n\n## Failover\n\nback in 4.4 s\n")
+    section = report.replica_section(replicas)
+    assert section is not None and "| 2 | 0 |" in section and "back in 4.4 s" in section
+    assert "# Replicas" not in section
