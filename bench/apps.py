@@ -77,7 +77,7 @@ REAL = AppSpec(
     path=ROOT / "app.py",
     served=ROOT / "serve.py",  # as users get it (./dev app): front-end files compressed and cacheable
     theme_widget="Thema",
-    profile_text="{name} ({code})",  # page.text.gemeente_profile_md heading
+    profile_text="CBS-code {code}",  # the profile beside the map (page/tabs/map_tab.py _gemeente_panel)
     all_networks_query="",
 )
 

@@ -90,6 +90,7 @@ def _gemeente_panel(data: AppData, view: View) -> None:
         return
     profile = gemeente_profile(data.cbs, gemeente)
     st.markdown(f"#### {md_text(profile['name'])}")
+    st.caption(f"Gemeente, CBS-code {md_text(profile['code'])}")  # the key GIS tables and exports join on
     covering = networks_covering(view.selection.networks, gemeente)
     st.markdown(f"**{len(covering)} netwerken uit de selectie werken hier**" if len(covering) != 1
                 else "**1 netwerk uit de selectie werkt hier**")

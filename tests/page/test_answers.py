@@ -129,3 +129,13 @@ def test_a_valid_proposal_offers_an_e_mail_to_the_configured_address(monkeypatch
     buttons = at.get("link_button")
     assert buttons and "register@kenniskaart.example.nl" in buttons[0].proto.label
     assert buttons[0].proto.url.startswith("mailto:register@kenniskaart.example.nl?subject=")
+
+
+def test_the_profile_names_the_gemeente_and_its_cbs_code_as_the_benchmark_waits_for_it():
+    """bench/apps.py waits for REAL.profile_text after each click: it must be what the page shows."""
+    from bench.apps import REAL
+
+    at = run_app({"gemeente": "GM0518"})
+    assert any(m.value.startswith("#### ") and "Gravenhage" in m.value for m in at.markdown)
+    shown = [c.value for c in at.caption]
+    assert any(REAL.profile_text.format(name="'s-Gravenhage", code="GM0518") in c for c in shown)
