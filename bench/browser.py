@@ -296,6 +296,8 @@ def click_latlng(page, lat: float, lon: float) -> float:
     streamlit-folium keeps the Leaflet map in the iframe's ``window.map``; its container point
     plus the iframe's position on the page gives page coordinates. The clock starts after that
     lookup, as the filter measurement's does after finding its option: the user's click is t0.
+    The map zooms to a chosen gemeente, so the next one may lie outside the view: then the map
+    is first centred on it without animation (a user would pan there), before the clock starts.
     """
     iframe = page.locator(MAP_IFRAME)
     iframe.scroll_into_view_if_needed()
@@ -303,6 +305,7 @@ def click_latlng(page, lat: float, lon: float) -> float:
     point = map_frame(page).evaluate(
         """([lat, lon]) => {
             const m = window.map;
+            if (!m.getBounds().pad(-0.1).contains([lat, lon])) m.setView([lat, lon], m.getZoom(), {animate: false});
             const p = m.latLngToContainerPoint([lat, lon]);
             const r = m.getContainer().getBoundingClientRect();
             return {x: r.left + p.x, y: r.top + p.y};
