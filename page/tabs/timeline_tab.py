@@ -28,17 +28,19 @@ def show_year_on_map(year: int) -> None:
 
 def timeline_chart(counts: pd.DataFrame) -> alt.Chart:
     """Stacked bars per year in the map's kind colours, with a legend under the chart whose kind
-    names are never cut off (Streamlit's bar_chart shortened them to 'Kenniswerkplaats / acad…')."""
+    names are never cut off (Streamlit's bar_chart shortened them to 'Kenniswerkplaats / acad…'):
+    one column, so the longest name fits a phone's 390 px too."""
     labelled = text.kind_labelled(counts)
     long = labelled.reset_index().melt(id_vars="Jaar", var_name="Soort", value_name="Netwerken")
-    legend = alt.Legend(orient="bottom", direction="vertical", columns=2, title=None, labelLimit=0,
+    legend = alt.Legend(orient="bottom", direction="vertical", columns=1, title=None, labelLimit=0,
                         symbolType="square")
     return (
         alt.Chart(long)
         .mark_bar()
         .encode(
             x=alt.X("Jaar:O", title="Jaar", axis=alt.Axis(labelAngle=-90)),
-            y=alt.Y("Netwerken:Q", title="Aantal netwerken", stack="zero"),
+            # No axis title: the heading above says what is counted, and its width goes to the legend.
+            y=alt.Y("Netwerken:Q", title=None, stack="zero"),
             color=alt.Color("Soort:N", legend=legend,
                             scale=alt.Scale(domain=list(labelled.columns),
                                             range=[kind_colour(k) for k in counts.columns])),
@@ -59,10 +61,12 @@ def draw(data: AppData, view: View) -> None:
     counts = counts_per_year(themed, FIRST_YEAR, this_year)
     if f.kinds:
         counts = counts[[k for k in counts.columns if k in f.kinds]]
-    st.markdown("**Actieve netwerken per jaar, naar soort**")
+    st.markdown("**Aantal actieve netwerken per jaar, naar soort**")
     st.caption("Dezelfde thema's, soorten en regio als op de kaart, maar alle statussen en alle jaren.")
     if counts.shape[1]:
-        st.altair_chart(timeline_chart(counts), width="stretch",
+        # A fixed height for bars, axis and the one-column legend together: with Streamlit's
+        # "content" height the legend squeezed the bars to a sliver on a phone.
+        st.altair_chart(timeline_chart(counts), width="stretch", height=480,
                         alt="Staafdiagram: actieve netwerken per jaar, gestapeld naar soort")
     n_undated = len(undated(themed[themed["kind"].isin(counts.columns)]))
     st.caption(

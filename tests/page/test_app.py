@@ -355,7 +355,7 @@ def test_timeline_chart_uses_the_map_colours_and_never_cuts_a_kind_name():
     colour = spec["encoding"]["color"]
     assert colour["scale"]["range"] == [kind_colour("werkplaats-sociaal-domein"), kind_colour("kenniswerkplaats-jeugd")]
     assert colour["scale"]["domain"][1].startswith("Kenniswerkplaats / academische werkplaats")
-    assert colour["legend"]["labelLimit"] == 0 and colour["legend"]["orient"] == "bottom"
+    assert colour["legend"]["labelLimit"] == 0 and colour["legend"]["orient"] == "bottom" and colour["legend"]["columns"] == 1
     rows = spec["datasets"][spec["data"]["name"]]
     assert {"Jaar": "2016", "Soort": "Werkplaats Sociaal Domein", "Netwerken": 14} in rows
 
