@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+# The fake PDOK Locatieserver's, for the address search (loaders, page).
+from tests.locatieserver_server import locatieserver, locatieserver_module  # noqa: F401
+
 # The fake PDOK server's fixtures, for every test that refreshes or pages through PDOK.
 from tests.pdok_server import pdok, pdok_server  # noqa: F401
 

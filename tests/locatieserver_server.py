@@ -25,6 +25,8 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 BASE_PATH = "/bzk/locatieserver/search/v3_1/"
 # The parameters the v3.1 specification lists for /free; any other is answered with 400.
 ALLOWED_PARAMS = {"q", "fq", "fl", "rows", "start", "sort", "df", "bq", "lat", "lon", "wt", "indent"}
@@ -214,3 +216,17 @@ def fresh(fake: FakeLocatieserver) -> Iterator[FakeLocatieserver]:
         yield fake
     finally:
         fake.reset()
+
+
+@pytest.fixture(scope="module")
+def locatieserver_module():
+    """One fake Locatieserver per test module (shared through tests/conftest.py)."""
+    with running() as fake:
+        yield fake
+
+
+@pytest.fixture
+def locatieserver(locatieserver_module):
+    """The module's fake Locatieserver with no faults and an empty request log."""
+    with fresh(locatieserver_module) as fake:
+        yield fake

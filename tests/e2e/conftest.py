@@ -23,6 +23,7 @@ import pytest
 
 from bench.browser import CHROMIUM, CHROMIUM_ARGS  # one launch recipe for tests and bench
 from tests.e2e.pages import LOOPBACK
+from tests.machine import require
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_START_TIMEOUT = 60
@@ -49,10 +50,7 @@ class AppServer:
 @pytest.fixture(scope="session")
 def app_server():
     """The running ``streamlit run serve.py`` (its URL and process id)."""
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("E2E_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"chromium not found at {CHROMIUM} and E2E_REQUIRE_BROWSER=1")
-        pytest.skip(f"chromium not found at {CHROMIUM}")
+    require(CHROMIUM, "Debian chromium")
     port = _free_port()
     env = {**os.environ, "MAP_TILES": "none", "PYTHONPATH": str(ROOT)}
     cmd = [

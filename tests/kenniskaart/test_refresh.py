@@ -8,7 +8,6 @@ import json
 import os
 import pty
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,10 +30,10 @@ from loaders.pdok import (
 )
 from loaders.regions import EXPECTED_COUNTS_2025, REGION_TYPES
 from loaders.snapshot import FILES
-from tests.paths import ROOT
+from tests.paths import EMBEDDED_SNAPSHOT, ROOT, copy_snapshot
 from tests.pdok_server import closed_port_url
 
-EMBEDDED = ROOT / "geodata" / "cbs" / "2025"
+EMBEDDED = EMBEDDED_SNAPSHOT
 LAYER_LINE = re.compile(r"^[a-z_]+_gegeneraliseerd: \d+ features?, \d+ pages?$")
 
 
@@ -45,12 +44,6 @@ def digests(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
-
-
-def copy_snapshot(root: Path) -> Path:
-    """A throwaway geodata root holding a copy of the embedded 2025 snapshot."""
-    shutil.copytree(EMBEDDED, root / "cbs" / "2025")
-    return root
 
 
 def run_cli(*args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:

@@ -30,11 +30,16 @@ from kenniskaart.cli import main
 from loaders import cbs
 from loaders.snapshot import FILES, write_snapshot
 from tests.kenniskaart import snapshot_writer
-from tests.kenniskaart.test_refresh import copy_snapshot
-from tests.paths import ROOT
+from tests.machine import require
+from tests.paths import ROOT, copy_snapshot
 
 STRACE = shutil.which("strace")
-pytestmark = pytest.mark.skipif(STRACE is None, reason="strace is not installed (./dev installs it)")
+
+
+@pytest.fixture(autouse=True)
+def strace_installed():
+    require(STRACE, "strace")
+
 
 SYSCALLS = ("flock", "mkdir", "openat", "write", "fsync", "chmod", "renameat2", "rename", "unlinkat", "rmdir")
 REGISTRY = ROOT / "geodata" / "registry"

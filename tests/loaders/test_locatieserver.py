@@ -19,20 +19,7 @@ from loaders.locatieserver import (
     query_text,
     search_addresses,
 )
-from tests.locatieserver_server import ALLOWED_PARAMS, BASE_PATH, DOCS, fresh, running
-
-
-@pytest.fixture(scope="module")
-def locatieserver_module():
-    with running() as fake:
-        yield fake
-
-
-@pytest.fixture
-def locatieserver(locatieserver_module):
-    """The module's fake Locatieserver with no faults and an empty request log."""
-    with fresh(locatieserver_module) as fake:
-        yield fake
+from tests.locatieserver_server import ALLOWED_PARAMS, BASE_PATH, DOCS
 
 
 def config(base_url: str, seconds: float = 2.0) -> LocatieserverConfig:

@@ -7,9 +7,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.paths import ROOT
-
-APP = str(ROOT / "app.py")
+from tests.page.apptest import run_app
 
 
 @pytest.fixture(autouse=True)
@@ -22,15 +20,6 @@ def registry(cbs_data):
     from loaders.registry import load_registry
 
     return load_registry(cbs_data)
-
-
-def run_app(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def metrics(at: AppTest) -> dict[str, str]:

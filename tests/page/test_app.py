@@ -18,9 +18,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.page.apptest import APP, run_app
 from tests.paths import ROOT
-
-APP = str(ROOT / "app.py")
 
 
 @pytest.fixture(autouse=True)
@@ -33,17 +32,6 @@ def registry(cbs_data):
     from loaders.registry import load_registry
 
     return load_registry(cbs_data)
-
-
-def run_app(params: dict[str, str] | None = None, tab: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    if tab is not None:
-        at.session_state["tab"] = tab
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def summary(at: AppTest) -> str:

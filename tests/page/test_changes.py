@@ -12,9 +12,8 @@ from streamlit.testing.v1 import AppTest
 from publish.changes import History
 from publish.gitlog import GitUnavailable
 from publish.version import data_version
+from tests.page.apptest import run_app
 from tests.paths import ROOT
-
-APP = str(ROOT / "app.py")
 
 
 @pytest.fixture(autouse=True)
@@ -32,15 +31,6 @@ def history():
     if not found.commits:
         pytest.skip("no commits under geodata/")
     return found
-
-
-def run_app(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def expander(at: AppTest, prefix: str):

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from inert import md_text
 from loaders.locatieserver import ENV_SWITCH, ENV_TIMEOUT
 from page.search import K_SEARCH, LABEL
-from tests.locatieserver_server import BASE_PATH, fresh, running
+from tests.locatieserver_server import BASE_PATH
 
 # A tiny page: the app's data and view state, the search box, and a line saying what is chosen.
 PAGE = """
@@ -25,19 +25,6 @@ view = start_run(data)
 chosen = draw_search(data)
 st.markdown(f"uitkomst: gekozen={chosen} gemeente={st.session_state.get(K_GEMEENTE)} paneel={st.session_state.get(K_PANEL)}")
 """
-
-
-@pytest.fixture(scope="module")
-def locatieserver_module():
-    with running() as fake:
-        yield fake
-
-
-@pytest.fixture
-def locatieserver(locatieserver_module):
-    """The module's fake Locatieserver with no faults and an empty request log."""
-    with fresh(locatieserver_module) as fake:
-        yield fake
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,6 @@ real replicas is tested in ``test_replicas.py``.
 
 from __future__ import annotations
 
-import http.client
 import subprocess
 import threading
 import time
@@ -30,6 +29,7 @@ from serving.balancer import (
     write_error_files,
 )
 from serving.replicas import server_states
+from tests.serving.http_get import get
 from tests.serving.ports import free_ports
 
 pytestmark = pytest.mark.skipif(not Path("/usr/sbin/haproxy").exists(), reason="Debian haproxy not installed")
@@ -150,16 +150,6 @@ def balanced(tmp_path, request):
         log.close()
         for b in backends.values():
             b.stop()
-
-
-def get(port: int, path: str = "/", cookie: str | None = None) -> tuple[int, dict[str, str], str]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("GET", path, headers={"Cookie": f"{COOKIE}={cookie}"} if cookie else {})
-    response = conn.getresponse()
-    body = response.read().decode()
-    headers = {k.lower(): v for k, v in response.getheaders()}
-    conn.close()
-    return response.status, headers, body
 
 
 def test_a_new_visitor_gets_a_replica_cookie_and_then_always_that_replica(balanced):

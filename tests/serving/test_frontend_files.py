@@ -7,10 +7,8 @@ HTML ``no-cache``, a 404). The live server is checked in ``tests/e2e/test_server
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import random
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from starlette.applications import Starlette
@@ -18,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from serving.frontend_files import FrontEndFiles, GzipCache, accepts_gzip, cache_control, etag_matches
+from tests.serving.asgi import request, run
 
 IMMUTABLE = "public, immutable, max-age=31536000"  # what Streamlit sends for its hashed bundles
 BUNDLE = ("function kenniskaart(){return 'gemeente';}\n" * 400).encode()  # ~17 KB, compressible
@@ -49,35 +48,6 @@ STREAMLIT = Starlette(routes=[
                                                **{"content-encoding": "gzip"})),
     Route("/", _answer(b"<html>" + b" " * 2000 + b"</html>", "text/html", "no-cache")),
 ])
-
-
-def run(coroutine) -> None:
-    """Run ``coroutine`` to its end in a thread of its own: the browser tests' Playwright keeps an
-    event loop running in this one for the whole session."""
-    with ThreadPoolExecutor(1) as worker:
-        worker.submit(asyncio.run, coroutine).result()
-
-
-def request(app, path: str, headers: dict[str, str] | None = None, method: str = "GET"):
-    """One request through ``app``: (status, response headers, body)."""
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
-        "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-        "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
-        "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
-    }  # fmt: skip
-    sent: list[dict] = []
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        sent.append(message)
-
-    run(app(scope, receive, send))
-    start = next(m for m in sent if m["type"] == "http.response.start")
-    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body
 
 
 GZIP = {"Accept-Encoding": "gzip, deflate"}

@@ -7,9 +7,6 @@ Streamlit's page and component routes do (an ETag, ``no-cache``, 304 on a matchi
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -18,6 +15,7 @@ from starlette.routing import Route
 
 from serving.frontend_files import FrontEndFiles
 from serving.html_lang import HtmlLang, tagged_etag, untagged_if_none_match, with_lang
+from tests.serving.asgi import request
 
 # The top of Streamlit's index.html, as it ships.
 INDEX = b'<!--\n Copyright (c) Streamlit Inc.\n-->\n<!doctype html>\n<html lang="en">\n<head><meta charset="UTF-8" /></head>' + b" " * 3000 + b"<body></body></html>"
@@ -50,38 +48,6 @@ STREAMLIT = Starlette(routes=[
     Route("/static/js/index.js", _page(b'var s = "<html lang=\\"en\\">";', "application/javascript")),
     Route("/streamed", _streamed),
 ])  # fmt: skip
-
-
-def run(coroutine) -> None:
-    """Run ``coroutine`` in a thread of its own (the browser tests keep an event loop in this one)."""
-    with ThreadPoolExecutor(1) as worker:
-        worker.submit(asyncio.run, coroutine).result()
-
-
-def request(app, path: str, headers: dict[str, str] | None = None, method: str = "GET"):
-    """One request through ``app``: (status, response headers, body)."""
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
-        "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-        "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
-        "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
-    }  # fmt: skip
-    sent: list[dict] = []
-    requests = [{"type": "http.request", "body": b"", "more_body": False}]
-
-    async def receive():
-        if requests:
-            return requests.pop()
-        await asyncio.sleep(3600)  # the client stays connected (a streamed response waits for this)
-        return {"type": "http.disconnect"}
-
-    async def send(message):
-        sent.append(message)
-
-    run(app(scope, receive, send))
-    start = next(m for m in sent if m["type"] == "http.response.start")
-    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ import pytest
 
 from serving.balancer import COOKIE, REPLICA_HEADER, check_config
 from serving.replicas import ROOT, server_states, state_path
+from tests.serving.http_get import get
 from tests.serving.ports import free_block
-from tests.serving.test_balancer import get
 
 pytestmark = pytest.mark.skipif(not Path("/usr/sbin/haproxy").exists(), reason="Debian haproxy not installed")
 START_TIMEOUT_S = 240

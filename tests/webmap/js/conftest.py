@@ -11,7 +11,6 @@ unless ``E2E_REQUIRE_BROWSER=1`` (CI) makes that a failure.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +24,7 @@ import pytest
 
 from bench.browser import CHROMIUM, CHROMIUM_ARGS
 from inert import html_text, js_json
+from tests.machine import require
 from tests.paths import ROOT
 
 STEP = 0.1  # degrees: the side of a fixture gemeente
@@ -155,10 +155,7 @@ class Remote:
 @pytest.fixture(scope="module")
 def js_browser():
     """One headless Debian chromium for the module (on its :class:`BrowserThread`)."""
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("E2E_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"chromium not found at {CHROMIUM} and E2E_REQUIRE_BROWSER=1")
-        pytest.skip(f"chromium not found at {CHROMIUM}")
+    require(CHROMIUM, "Debian chromium")
     from playwright.sync_api import sync_playwright
 
     thread = BrowserThread()
