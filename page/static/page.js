@@ -288,6 +288,15 @@
 
     function inSidebar(el) { var bar = sidebar(); return Boolean(bar && el && bar.contains(el)); }
 
+    /* A closed sidebar is out of view but still in the page: without this its controls stay Tab
+     * stops and a screen reader reads them. `inert` takes them out until it is opened again. */
+    K.inertClosedSidebar = function () {
+        var bar = sidebar();
+        if (!bar) { return; }
+        var closed = bar.getAttribute('data-collapsed') === 'true';
+        if (bar.inert !== closed) { bar.inert = closed; }
+    };
+
     // A choice: an option picked from a sidebar dropdown (its list opens outside the sidebar, the
     // focus stays on the sidebar's input), a radio or toggle, a button such as "Filters wissen".
     document.addEventListener('click', function (event) {
@@ -316,6 +325,7 @@
         K.translate(document.body);
         K.placeSkipLink();
         K.announceCount();
+        K.inertClosedSidebar();
     };
 
     K.schedule = function () {
@@ -345,7 +355,7 @@
         K.schedule();
     }).observe(document.body, {
         childList: true, subtree: true, characterData: true,
-        attributes: true, attributeFilter: ['aria-label', 'title', 'placeholder', 'src', 'srcdoc', 'data-stale', 'aria-hidden']
+        attributes: true, attributeFilter: ['aria-label', 'title', 'placeholder', 'src', 'srcdoc', 'data-stale', 'aria-hidden', 'data-collapsed']
     });
     K.pass();
 }());

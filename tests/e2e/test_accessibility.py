@@ -433,8 +433,11 @@ def test_on_a_phone_nothing_is_wider_than_the_screen_and_the_map_lets_the_page_s
         sidebar = page.get_by_test_id("stSidebar")
         if sidebar.get_attribute("data-collapsed") != "true":
             problems.append("the sidebar is open over the page when a phone opens it")
+        elif not sidebar.evaluate("(bar) => bar.inert"):
+            problems.append("the closed sidebar's controls are still Tab stops (not inert)")
         page.get_by_test_id("stExpandSidebarButton").click()
         expect(sidebar).to_have_attribute("data-collapsed", "false")
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stSidebar\"]').inert", timeout=5_000)
         # Slid in all the way (a list opened while it moves lands under the next field).
         sidebar.evaluate("""(bar) => new Promise(done => { let last = null; const check = () => {
             const left = bar.getBoundingClientRect().left;
